@@ -1,0 +1,53 @@
+import { INestApplication, LogLevel, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { Environment } from './config/environment';
+import { runMigrations, withMigrationLock } from './database/migration-runner';
+import { AdminBootstrap, AdminBootstrapResult } from './users/admin-bootstrap';
+
+export const API_PREFIX = 'api/v1';
+
+export interface CreatedApp {
+  app: INestApplication;
+  appliedMigrations: string[];
+  admin: AdminBootstrapResult;
+}
+
+export const LOG_LEVELS: Record<Environment['LOG_LEVEL'], LogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/**
+ * Builds the whole application exactly as production runs it: migrations and the admin
+ * bootstrap under one advisory lock, then global prefix, pipes and filters. Tests use it
+ * too, so what they exercise is what ships.
+ */
+export async function createApp(env: Environment): Promise<CreatedApp> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    logger: LOG_LEVELS[env.LOG_LEVEL],
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
+  app.disable('x-powered-by');
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/{*path}', method: RequestMethod.GET },
+    ],
+  });
+  app.enableShutdownHooks();
+
+  const dataSource = app.get(DataSource);
+  const { appliedMigrations, admin } = await withMigrationLock(dataSource, async () => ({
+    appliedMigrations: await runMigrations(dataSource),
+    admin: await app.get(AdminBootstrap).ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD),
+  }));
+  return { app, appliedMigrations, admin };
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { Environment } from './config/environment';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  /** `env` is validated before this is called (see main.ts and test/test-app.ts). */
+  static forRoot(env: Environment): DynamicModule {
+    const adminDist = resolve(env.ADMIN_DIST_DIR);
+    const serveAdmin = existsSync(resolve(adminDist, 'index.html'))
+      ? [ServeStaticModule.forRoot({ rootPath: adminDist, exclude: ['/api/{*path}', '/health{/*path}', '/metrics'] })]
+      : [];
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          skipProcessEnv: true,
+          validatePredefined: false,
+          load: [() => ({ ...env })],
+        }),
+        DatabaseModule,
+        HealthModule,
+        UsersModule,
+        ...serveAdmin,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

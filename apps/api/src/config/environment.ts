@@ -1,0 +1,107 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(String(value).toLowerCase());
+const toInteger = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every setting ZER08 reads from the environment. Validated once at boot; a bad or
+ * missing value stops start-up with the variable's name (see docs/configuration.md).
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
+  DATABASE_URL?: string;
+
+  /** Required whenever DATABASE_URL is set: every replica must sign with the same secret. */
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.DATABASE_URL !== undefined || env.JWT_SECRET !== undefined)
+  @IsString({ message: 'JWT_SECRET is required when DATABASE_URL is set (at least 32 characters, shared by all replicas)' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail({ require_tld: false }, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL = 'admin@zer08.local';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters long' })
+  ADMIN_PASSWORD?: string;
+
+  /** Unset means: allowed in embedded (laptop) mode, refused with a shared database. */
+  @Transform(toBoolean)
+  @IsOptional()
+  @IsBoolean()
+  CALLBACK_ALLOW_PRIVATE_NETWORKS?: boolean;
+
+  /** Where embedded mode keeps its Postgres cluster and generated secrets. */
+  @IsString()
+  ZER08_DATA_DIR = '.data';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_POSTGRES_PORT = 54329;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
+
+  /** Where the built admin SPA lives; served at `/` when present. */
+  @IsString()
+  ADMIN_DIST_DIR = 'dist/apps/admin';
+}
+
+export class EnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false, skipMissingProperties: false });
+  if (errors.length > 0) {
+    throw new EnvironmentError(
+      errors.flatMap((error) =>
+        Object.values(error.constraints ?? {}).map((message) =>
+          message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+        ),
+      ),
+    );
+  }
+  return env;
+}

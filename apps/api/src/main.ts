@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp, LOG_LEVELS } from './app.factory';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { Environment, EnvironmentError, validateEnvironment } from './config/environment';
+
+async function main(): Promise<void> {
+  const logger = new Logger('ZER08');
+  let env: Environment;
+  try {
+    env = validateEnvironment(process.env);
+  } catch (error) {
+    if (error instanceof EnvironmentError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  Logger.overrideLogger(LOG_LEVELS[env.LOG_LEVEL]);
+  let embedded: EmbeddedDatabase | undefined;
+  if (!env.DATABASE_URL) {
+    embedded = await startEmbeddedPostgres(env.ZER08_DATA_DIR, env.EMBEDDED_POSTGRES_PORT);
+    env = validateEnvironment({
+      ...process.env,
+      DATABASE_URL: embedded.databaseUrl,
+      JWT_SECRET: env.JWT_SECRET ?? embedded.jwtSecret,
+      CALLBACK_ALLOW_PRIVATE_NETWORKS: String(env.CALLBACK_ALLOW_PRIVATE_NETWORKS ?? true),
+    });
+  }
+
+  const { app, appliedMigrations, admin } = await createApp(env);
+  await app.listen(env.PORT, '0.0.0.0');
+  const url = `http://localhost:${env.PORT}`;
+
+  const lines = [
+    '',
+    `ZER08 is running at ${url}`,
+    `  API        ${url}/api/v1   (OpenAPI: ${url}/api/docs)`,
+    `  Health     ${url}/health`,
+    `  Database   ${embedded ? `embedded PostgreSQL, data in ${embedded.dataDir}` : 'DATABASE_URL'}`,
+    appliedMigrations.length > 0 ? `  Migrations applied: ${appliedMigrations.join(', ')}` : '  Migrations: up to date',
+    admin.created
+      ? admin.generatedPassword
+        ? `  Log in as  ${admin.email} / ${admin.generatedPassword}   (generated now, shown once: change it after logging in)`
+        : `  Log in as  ${admin.email} with ADMIN_PASSWORD`
+      : `  Log in as  an existing administrator (bootstrap admin: ${admin.email})`,
+    env.CALLBACK_ALLOW_PRIVATE_NETWORKS
+      ? '  Callbacks  private and loopback addresses ALLOWED (CALLBACK_ALLOW_PRIVATE_NETWORKS=true)'
+      : '  Callbacks  private and loopback addresses refused',
+    '',
+  ];
+  logger.log(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error('ZER08 failed to start:', error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

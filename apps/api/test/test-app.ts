@@ -1,0 +1,44 @@
+import type { INestApplication } from '@nestjs/common';
+import { createApp } from '../src/app.factory';
+import { Environment, validateEnvironment } from '../src/config/environment';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface TestApp {
+  app: INestApplication;
+  env: Environment;
+  database: TestDatabase;
+  adminPassword: string;
+  close(): Promise<void>;
+}
+
+export const TEST_ADMIN_EMAIL = 'admin@test.zer08';
+export const TEST_ADMIN_PASSWORD = 'admin-password-1';
+
+/** The real application on its own fresh database, migrated, listening on a free port. */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const env = validateEnvironment({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: database.url,
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
+    ADMIN_EMAIL: TEST_ADMIN_EMAIL,
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+    LOG_LEVEL: 'error',
+    ADMIN_DIST_DIR: 'does-not-exist',
+    ...overrides,
+  });
+  const { app } = await createApp(env);
+  await app.listen(0, '127.0.0.1');
+  return {
+    app,
+    env,
+    database,
+    adminPassword: TEST_ADMIN_PASSWORD,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// `npm start`: build what is missing or stale (API with SWC, admin SPA with Vite), then
+// run the API, which serves the SPA on the same port. With no DATABASE_URL the API starts
+// its embedded PostgreSQL (see apps/api/src/database/embedded-postgres.ts).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (path) => {
+    if (!existsSync(path)) return;
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path)) if (entry !== 'node_modules') visit(join(path, entry));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  paths.forEach((path) => visit(join(root, path)));
+  return newest;
+}
+
+function buildIfStale(name, output, sources, command, args) {
+  const outputPath = join(root, output);
+  const built = existsSync(outputPath) ? statSync(outputPath).mtimeMs : 0;
+  if (built >= newestMtime(sources)) return;
+  console.log(`[start] building ${name}...`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const shared = ['libs/cron/src', 'libs/contracts/src', 'package-lock.json'];
+buildIfStale('api', 'dist/api/apps/api/src/main.js', ['apps/api/src', 'tools/scripts/build-api.mjs', ...shared], process.execPath, [
+  'tools/scripts/build-api.mjs',
+]);
+buildIfStale('admin console', 'dist/apps/admin/index.html', ['apps/admin', ...shared], process.execPath, [
+  'node_modules/vite/bin/vite.js',
+  'build',
+  '--logLevel',
+  'warn',
+  '--config',
+  'apps/admin/vite.config.ts',
+]);
+
+process.chdir(root);
+await import(join(root, 'dist/api/apps/api/src/main.js'));
