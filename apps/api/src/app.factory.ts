@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { setUpOpenApi } from './common/openapi';
+import { createValidationPipe } from './common/validation';
 import { Environment } from './config/environment';
 import { runMigrations, withMigrationLock } from './database/migration-runner';
 import { AdminBootstrap, AdminBootstrapResult } from './users/admin-bootstrap';
@@ -42,7 +44,9 @@ export async function createApp(env: Environment): Promise<CreatedApp> {
       { path: 'health/{*path}', method: RequestMethod.GET },
     ],
   });
+  app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  setUpOpenApi(app);
 
   const dataSource = app.get(DataSource);
   const { appliedMigrations, admin } = await withMigrationLock(dataSource, async () => ({

@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import { createApp } from '../src/app.factory';
 import { Environment, validateEnvironment } from '../src/config/environment';
 import { createTestDatabase, TestDatabase } from './test-database';
+import type { AccessTokenClaims } from '../src/auth/auth-user';
 
 export interface TestApp {
   app: INestApplication;
@@ -41,4 +43,10 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
       await database.drop();
     },
   };
+}
+
+/** A signed access token for `user`, exactly as the login route issues them. */
+export function accessTokenFor(env: Environment, user: { id: string; email: string; role: 'admin' | 'user' }, ttlSeconds = 900): string {
+  const claims: AccessTokenClaims = { sub: user.id, email: user.email, role: user.role, typ: 'access' };
+  return new JwtService({ secret: env.JWT_SECRET }).sign(claims, { expiresIn: ttlSeconds, algorithm: 'HS256' });
 }

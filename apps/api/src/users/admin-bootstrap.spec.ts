@@ -58,7 +58,7 @@ describe('AdminBootstrap against real Postgres', () => {
     );
     try {
       const applied = await Promise.all(replicas.map((replica) => withMigrationLock(replica, () => runMigrations(replica))));
-      expect(applied.flat()).toEqual(['CreateUsers1795500000000']);
+      expect(applied.flat()).toEqual(['CreateUsers1795500000000', 'CreateAuthTokens1795500100000', 'CreateJobsAndExecutions1795500200000']);
     } finally {
       await Promise.all(replicas.map((replica) => replica.destroy()));
       await fresh.drop();
