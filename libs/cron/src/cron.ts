@@ -155,6 +155,12 @@ export class Cron {
     return false;
   }
 
+  private rejectReboot(): void {
+    if (this.pattern.isReboot) {
+      throw new ScheduleError('Cron: @reboot is not supported here: it is event-based (run at startup) and has no times to iterate', 'expression');
+    }
+  }
+
   describe(): string {
     return describePattern(this.pattern);
   }
@@ -164,6 +170,7 @@ export class Cron {
   }
 
   private nextCandidate(after: number): Candidate | null {
+    this.rejectReboot();
     if (this.matcher.neverFires || after >= RANGE_END_MS) return null;
     if (this.zone.isUtc) {
       const wall = this.matcher.next(after);
@@ -216,6 +223,7 @@ export class Cron {
   }
 
   private prevCandidate(before: number): Candidate | null {
+    this.rejectReboot();
     if (this.matcher.neverFires || before <= RANGE_START_MS - TWO_DAYS) return null;
     if (this.zone.isUtc) {
       const wall = this.matcher.prev(before);
