@@ -1,0 +1,73 @@
+// Shared plumbing for the scheduler benchmarks: the sink process, one keep-alive undici
+// agent per contender, timing helpers and the results table.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function startSink() {
+  const child = fork(fileURLToPath(new URL('./sink.mjs', import.meta.url)), { stdio: 'inherit' });
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`sink exited with ${code}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const control = new Agent({ connections: 2 });
+  const call = async (path, method = 'GET') => {
+    const { body } = await request(`${base}${path}`, { method, dispatcher: control });
+    return body.text();
+  };
+  return {
+    url: `${base}/hook`,
+    port,
+    reset: () => call('/__reset', 'POST'),
+    stats: async () => JSON.parse(await call('/__stats')),
+    async waitFor(count, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const stats = await this.stats();
+        if (stats.count >= count || Date.now() > deadline) return stats;
+        await sleep(50);
+      }
+    },
+    stop: async () => {
+      await control.close();
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+export function callbackAgent(connections) {
+  return new Agent({ connections, pipelining: 1, keepAliveTimeout: 30_000 });
+}
+
+/** The one call every contender makes for a job: POST a small JSON body, read the answer. */
+export async function deliver(agent, url, id) {
+  const { statusCode, body } = await request(url, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', 'x-bench-id': String(id) },
+    body: JSON.stringify({ id }),
+  });
+  await body.dump();
+  if (statusCode >= 300) throw new Error(`sink answered ${statusCode}`);
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function printTable(title, rows, columns) {
+  console.log(`\n${title}`);
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column] ?? '').length)));
+  const line = (cells) => `| ${cells.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(columns));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(columns.map((column) => row[column])));
+}
