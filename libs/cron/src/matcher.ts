@@ -4,30 +4,37 @@ import { ParsedCron, ParsedField } from './parse.js';
 export const NONE = -1;
 
 /**
- * Lookup tables for the wall-clock search. `next[v]` is the smallest allowed value >= v (NONE if
- * none); `prev[v]` the largest allowed value <= v. One slot past the field maximum holds NONE so
- * carries need no bounds checks.
+ * Lookup tables for the wall-clock search, all in one Int16Array (one allocation per parse).
+ * For a field stored at `base`, entry base + (v - min) of the "next" table is the smallest allowed
+ * value >= v (NONE if none); the "prev" table holds the largest allowed value <= v. One slot past the
+ * field maximum holds NONE in "next" so carries need no bounds checks.
  */
-interface FieldTable {
-  next: Int16Array;
-  prev: Int16Array;
-}
+const SECOND_NEXT = 0;
+const SECOND_PREV = 61;
+const MINUTE_NEXT = 122;
+const MINUTE_PREV = 183;
+const HOUR_NEXT = 244;
+const HOUR_PREV = 269;
+const MONTH_NEXT = 294;
+const MONTH_PREV = 307;
+const YEAR_NEXT = 320;
+const YEAR_PREV = YEAR_NEXT + MAX_YEAR - MIN_YEAR + 2;
+const TABLE_SIZE = YEAR_PREV + MAX_YEAR - MIN_YEAR + 2;
 
-function tableFor(allowed: Uint8Array, min: number, max: number): FieldTable {
-  const next = new Int16Array(max + 2).fill(NONE);
-  const prev = new Int16Array(max + 2).fill(NONE);
+function fillTable(table: Int16Array, nextBase: number, prevBase: number, allowed: Uint8Array, min: number, max: number): void {
+  const last = max - min + 1;
+  table[nextBase + last] = NONE;
   let carry = NONE;
   for (let v = max; v >= min; v--) {
     if (allowed[v]) carry = v;
-    next[v] = carry;
+    table[nextBase + v - min] = carry;
   }
-  for (let v = 0; v < min; v++) next[v] = next[min];
   carry = NONE;
-  for (let v = min; v <= max + 1; v++) {
-    if (v <= max && allowed[v]) carry = v;
-    prev[v] = carry;
+  for (let v = min; v <= max; v++) {
+    if (allowed[v]) carry = v;
+    table[prevBase + v - min] = carry;
   }
-  return { next, prev };
+  table[prevBase + last] = carry;
 }
 
 const COMPUTED = 1; // bit 0 of a cached day mask; days use bits 1-31
@@ -37,44 +44,40 @@ const COMPUTED = 1; // bit 0 of a cached day mask; days use bits 1-31
  * All wall times are "wall milliseconds": the epoch value the wall time would have in UTC.
  */
 export class WallMatcher {
-  private readonly seconds: FieldTable;
-  private readonly minutes: FieldTable;
-  private readonly hours: FieldTable;
-  private readonly months: FieldTable;
-  private readonly years: FieldTable;
-  private readonly dayMasks: Int32Array;
+  private readonly table = new Int16Array(TABLE_SIZE);
+  /** Lazily allocated: most parses never search, and allocation dominates parse time. */
+  private dayMasks: Int32Array | null = null;
+  private neverFiresCache: boolean | null = null;
   /** Day-of-month bits from plain values, ranges and steps. */
   private readonly plainDays: number;
   /** Weekday bits per weekday-of-the-1st (0-6): which days of a month fall on an allowed weekday. */
-  private readonly weekdayDays: Int32Array;
+  private weekdayDays: number[] | null = null;
   private readonly hasDayOfMonthSpecials: boolean;
   private readonly hasDayOfWeekSpecials: boolean;
-  readonly neverFires: boolean;
 
   constructor(private readonly pattern: ParsedCron) {
-    this.seconds = tableFor(pattern.second.allowed, 0, 59);
-    this.minutes = tableFor(pattern.minute.allowed, 0, 59);
-    this.hours = tableFor(pattern.hour.allowed, 0, 23);
-    this.months = tableFor(pattern.month.allowed, 1, 12);
-    this.years = tableFor(pattern.year.allowed, MIN_YEAR, MAX_YEAR);
-    this.dayMasks = new Int32Array((MAX_YEAR - MIN_YEAR + 1) * 13);
+    const t = this.table;
+    fillTable(t, SECOND_NEXT, SECOND_PREV, pattern.second.allowed, 0, 59);
+    fillTable(t, MINUTE_NEXT, MINUTE_PREV, pattern.minute.allowed, 0, 59);
+    fillTable(t, HOUR_NEXT, HOUR_PREV, pattern.hour.allowed, 0, 23);
+    fillTable(t, MONTH_NEXT, MONTH_PREV, pattern.month.allowed, 1, 12);
+    fillTable(t, YEAR_NEXT, YEAR_PREV, pattern.year.allowed, MIN_YEAR, MAX_YEAR);
     let plain = 0;
     for (let d = 1; d <= 31; d++) if (pattern.dayOfMonth.allowed[d]) plain |= 1 << d;
     this.plainDays = plain;
-    this.weekdayDays = new Int32Array(7);
-    for (let first = 0; first < 7; first++) {
-      let bits = 0;
-      for (let d = 1; d <= 31; d++) if (pattern.dayOfWeek.allowed[(first + d - 1) % 7]) bits |= 1 << d;
-      this.weekdayDays[first] = bits;
-    }
     this.hasDayOfMonthSpecials = hasSpecials(pattern.dayOfMonth);
     this.hasDayOfWeekSpecials = hasSpecials(pattern.dayOfWeek);
-    this.neverFires = pattern.isReboot || this.findFirstYearMonth() === null;
+  }
+
+  /** True when no date in the year range matches (e.g. February 30th), or for @reboot. */
+  get neverFires(): boolean {
+    if (this.neverFiresCache === null) this.neverFiresCache = this.pattern.isReboot || this.findFirstYearMonth() === null;
+    return this.neverFiresCache;
   }
 
   private findFirstYearMonth(): [number, number] | null {
-    for (let y = this.years.next[MIN_YEAR]; y !== NONE; y = this.years.next[y + 1]) {
-      for (let m = this.months.next[1]; m !== NONE; m = this.months.next[m + 1]) {
+    for (let y = this.table[YEAR_NEXT]; y !== NONE; y = this.table[YEAR_NEXT + y + 1 - MIN_YEAR]) {
+      for (let m = this.table[MONTH_NEXT]; m !== NONE; m = this.table[MONTH_NEXT + m]) {
         if (this.dayMask(y, m) !== 0) return [y, m];
       }
     }
@@ -84,6 +87,7 @@ export class WallMatcher {
   /** Bits 1..31 set for the days of (year, month) the day fields accept. */
   dayMask(year: number, month: number): number {
     const index = (year - MIN_YEAR) * 13 + month;
+    if (this.dayMasks === null) this.dayMasks = new Int32Array((MAX_YEAR - MIN_YEAR + 1) * 13);
     const cached = this.dayMasks[index];
     if (cached !== 0) return cached & ~COMPUTED;
     const mask = this.computeDayMask(year, month);
@@ -107,6 +111,15 @@ export class WallMatcher {
         }
       }
     }
+    if (this.weekdayDays === null) {
+      const days: number[] = [];
+      for (let first = 0; first < 7; first++) {
+        let bits = 0;
+        for (let d = 1; d <= 31; d++) if (p.dayOfWeek.allowed[(first + d - 1) % 7]) bits |= 1 << d;
+        days.push(bits);
+      }
+      this.weekdayDays = days;
+    }
     let dow = this.weekdayDays[firstWeekday];
     if (this.hasDayOfWeekSpecials) {
       for (const part of p.dayOfWeek.parts) {
@@ -127,31 +140,27 @@ export class WallMatcher {
 
   /** Smallest matching wall time strictly after `after` (wall ms), or NONE. */
   next(after: number): number {
-    let t = Math.floor(after / 1000) + 1;
-    const days = Math.floor(t / 86400);
-    let secondOfDay = t - days * 86400;
+    const start = Math.floor(after / 1000) + 1;
+    const days = Math.floor(start / 86400);
+    let secondOfDay = start - days * 86400;
     let h = Math.floor(secondOfDay / 3600);
     secondOfDay -= h * 3600;
     let m = Math.floor(secondOfDay / 60);
     let s = secondOfDay - m * 60;
-    const start = wallFields(days * 86_400_000);
-    let year = start.year;
-    let month = start.month;
-    let day = start.day;
+    const date = wallFields(days * 86_400_000);
+    let year = date.year;
+    let month = date.month;
+    let day = date.day;
     if (year < MIN_YEAR) {
       year = MIN_YEAR;
       month = 1;
       day = 1;
       h = m = s = 0;
     }
-    const years = this.years.next;
-    const months = this.months.next;
-    const hours = this.hours.next;
-    const minutes = this.minutes.next;
-    const seconds = this.seconds.next;
+    const t = this.table;
     for (;;) {
       if (year > MAX_YEAR) return NONE;
-      const y = years[year];
+      const y = t[YEAR_NEXT + year - MIN_YEAR];
       if (y === NONE) return NONE;
       if (y !== year) {
         year = y;
@@ -159,7 +168,7 @@ export class WallMatcher {
         day = 1;
         h = m = s = 0;
       }
-      const mo = months[month];
+      const mo = t[MONTH_NEXT + month - 1];
       if (mo === NONE) {
         year++;
         month = 1;
@@ -184,7 +193,7 @@ export class WallMatcher {
         day = d;
         h = m = s = 0;
       }
-      const hh = hours[h];
+      const hh = t[HOUR_NEXT + h];
       if (hh === NONE) {
         day++;
         h = m = s = 0;
@@ -194,7 +203,7 @@ export class WallMatcher {
         h = hh;
         m = s = 0;
       }
-      const mm = minutes[m];
+      const mm = t[MINUTE_NEXT + m];
       if (mm === NONE) {
         h++;
         m = s = 0;
@@ -204,30 +213,29 @@ export class WallMatcher {
         m = mm;
         s = 0;
       }
-      const ss = seconds[s];
+      const ss = t[SECOND_NEXT + s];
       if (ss === NONE) {
         m++;
         s = 0;
         continue;
       }
-      t = ss;
-      return wallMs(year, month, day, h, m, t);
+      return wallMs(year, month, day, h, m, ss);
     }
   }
 
   /** Largest matching wall time strictly before `before` (wall ms), or NONE. */
   prev(before: number): number {
-    const t = Math.ceil(before / 1000) - 1;
-    const days = Math.floor(t / 86400);
-    let secondOfDay = t - days * 86400;
+    const last = Math.ceil(before / 1000) - 1;
+    const days = Math.floor(last / 86400);
+    let secondOfDay = last - days * 86400;
     let h = Math.floor(secondOfDay / 3600);
     secondOfDay -= h * 3600;
     let m = Math.floor(secondOfDay / 60);
     let s = secondOfDay - m * 60;
-    const start = wallFields(days * 86_400_000);
-    let year = start.year;
-    let month = start.month;
-    let day = start.day;
+    const date = wallFields(days * 86_400_000);
+    let year = date.year;
+    let month = date.month;
+    let day = date.day;
     if (year > MAX_YEAR) {
       year = MAX_YEAR;
       month = 12;
@@ -235,14 +243,10 @@ export class WallMatcher {
       h = 23;
       m = s = 59;
     }
-    const years = this.years.prev;
-    const months = this.months.prev;
-    const hours = this.hours.prev;
-    const minutes = this.minutes.prev;
-    const seconds = this.seconds.prev;
+    const t = this.table;
     for (;;) {
       if (year < MIN_YEAR) return NONE;
-      const y = years[year];
+      const y = t[YEAR_PREV + year - MIN_YEAR];
       if (y === NONE) return NONE;
       if (y !== year) {
         year = y;
@@ -251,7 +255,7 @@ export class WallMatcher {
         h = 23;
         m = s = 59;
       }
-      const mo = month < 1 ? NONE : months[month];
+      const mo = month < 1 ? NONE : t[MONTH_PREV + month - 1];
       if (mo === NONE) {
         year--;
         month = 12;
@@ -280,7 +284,7 @@ export class WallMatcher {
         h = 23;
         m = s = 59;
       }
-      const hh = h < 0 ? NONE : hours[h];
+      const hh = h < 0 ? NONE : t[HOUR_PREV + h];
       if (hh === NONE) {
         day--;
         h = 23;
@@ -291,7 +295,7 @@ export class WallMatcher {
         h = hh;
         m = s = 59;
       }
-      const mm = m < 0 ? NONE : minutes[m];
+      const mm = m < 0 ? NONE : t[MINUTE_PREV + m];
       if (mm === NONE) {
         h--;
         m = s = 59;
@@ -301,7 +305,7 @@ export class WallMatcher {
         m = mm;
         s = 59;
       }
-      const ss = s < 0 ? NONE : seconds[s];
+      const ss = s < 0 ? NONE : t[SECOND_PREV + s];
       if (ss === NONE) {
         m--;
         s = 59;

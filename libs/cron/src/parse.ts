@@ -116,7 +116,8 @@ function allowedArray(spec: FieldSpec): Uint8Array {
   return new Uint8Array(spec.max + 1);
 }
 
-const ALLOWED_CHARS = /^[0-9A-Za-z*,\-/#?+]$/;
+const ALLOWED_CHARS = new Uint8Array(128);
+for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz*,-/#?+') ALLOWED_CHARS[c.charCodeAt(0)] = 1;
 
 class FieldParser {
   constructor(
@@ -137,7 +138,8 @@ class FieldParser {
     let text = token.text;
     let offset = token.position;
     for (let i = 0; i < text.length; i++) {
-      if (!ALLOWED_CHARS.test(text[i])) fail(spec, `character '${text[i]}' is not allowed`, offset + i);
+      const code = text.charCodeAt(i);
+      if (code >= 128 || ALLOWED_CHARS[code] === 0) fail(spec, `character '${text[i]}' is not allowed`, offset + i);
     }
     let and = false;
     if (text.startsWith('+')) {
