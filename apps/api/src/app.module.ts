@@ -9,6 +9,7 @@ import { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
+import { JobsModule } from './jobs/jobs.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         UsersModule,
+        JobsModule,
         ...serveAdmin,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

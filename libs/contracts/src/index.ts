@@ -1,1 +1,5 @@
 export const CONTRACTS_VERSION = 1;
+export * from './common';
+export * from './schedules';
+export * from './jobs';
+export * from './history';

@@ -1,0 +1,2 @@
+export * from './schedule.dto';
+export * from './preview.dto';
