@@ -10,6 +10,8 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
 import { JobsModule } from './jobs/jobs.module';
+import { AuthModule } from './auth/auth.module';
+import { UsersAdminModule } from './users/users-admin.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +35,8 @@ export class AppModule {
         HealthModule,
         UsersModule,
         JobsModule,
+        AuthModule,
+        UsersAdminModule,
         ...serveAdmin,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

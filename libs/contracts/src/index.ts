@@ -3,3 +3,5 @@ export * from './common';
 export * from './schedules';
 export * from './jobs';
 export * from './history';
+export * from './auth';
+export * from './users';

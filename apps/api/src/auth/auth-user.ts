@@ -6,6 +6,8 @@ export interface AuthUser {
   id: string;
   email: string;
   role: UserRole;
+  /** The refresh-token family (login session) the access token was issued for, when known. */
+  sessionId?: string;
 }
 
 /** Claims of a ZER08 access token (HS256, signed with JWT_SECRET). */
@@ -14,6 +16,9 @@ export interface AccessTokenClaims {
   email: string;
   role: UserRole;
   typ: 'access';
+  /** Refresh-token family (login session) the token belongs to. */
+  sid?: string;
+  /** Seconds since the epoch; ZER08 issues it with millisecond fractions (see docs/auth.md). */
   iat?: number;
   exp?: number;
 }

@@ -19,6 +19,10 @@ export class UserEntity {
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
 
+  /** Access tokens issued before this instant are refused (logout everywhere, password change, disable). */
+  @Column({ name: 'tokens_valid_after', type: 'timestamptz', default: () => "'epoch'" })
+  tokensValidAfter!: Date;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
