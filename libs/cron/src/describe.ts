@@ -17,6 +17,14 @@ function isEvery(field: ParsedField): boolean {
   return field.parts.length === 1 && field.parts[0].kind === 'all' && field.parts[0].step === 1;
 }
 
+function isStep(field: ParsedField): boolean {
+  return field.parts.length === 1 && field.parts[0].kind === 'all';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function singleValue(field: ParsedField): number | null {
   return field.parts.length === 1 && field.parts[0].kind === 'value' ? field.parts[0].value : null;
 }
@@ -80,6 +88,20 @@ function weekdayPart(part: FieldPart, quartz: boolean): string {
   }
 }
 
+/** "January through March", "every 2 years from 2024 through 2060", "2025 and 2027". */
+function periodPhrase(field: ParsedField, unit: string, name: (v: number) => string): string {
+  const items = field.parts.map((part) => {
+    if (part.kind === 'value') return name(part.value);
+    if (part.kind === 'range') {
+      const span = `${name(part.from)} through ${name(part.to)}`;
+      return part.step === 1 ? span : `every ${part.step} ${unit}s from ${span}`;
+    }
+    if (part.kind === 'all') return `every ${part.step} ${unit}s`;
+    return '';
+  });
+  return joinList(items);
+}
+
 /** Plain-English description of a parsed pattern. */
 export function describePattern(p: ParsedCron): string {
   const quartz = p.dialect === 'quartz';
@@ -90,14 +112,15 @@ export function describePattern(p: ParsedCron): string {
   const hour = singleValue(p.hour);
   if (second !== null && minute !== null && hour !== null) {
     sentence.push(`At ${pad(hour)}:${pad(minute)}${second === 0 ? '' : `:${pad(second)}`}`);
+  } else if (isEvery(p.hour) && isEvery(p.minute) && (isEvery(p.second) || isStep(p.second))) {
+    sentence.push(capitalize(timePhrase(p.second, 'second')));
+  } else if (isEvery(p.hour) && (isEvery(p.minute) || isStep(p.minute)) && second === 0) {
+    sentence.push(capitalize(timePhrase(p.minute, 'minute')));
   } else {
     const pieces: string[] = [];
-    if (!(second === 0)) pieces.push(timePhrase(p.second, 'second'));
-    if (!(isEvery(p.minute) && !isEvery(p.second) && second === null)) {
-      if (!(isEvery(p.minute) && isEvery(p.hour) && isEvery(p.second))) pieces.push(timePhrase(p.minute, 'minute'));
-    }
-    if (!isEvery(p.hour) || pieces.length === 0) pieces.push(timePhrase(p.hour, 'hour'));
-    else pieces.push('every hour');
+    if (second !== 0) pieces.push(timePhrase(p.second, 'second'));
+    pieces.push(timePhrase(p.minute, 'minute'));
+    pieces.push(timePhrase(p.hour, 'hour'));
     sentence.push(`At ${pieces.join(' past ')}`);
   }
 
@@ -110,7 +133,7 @@ export function describePattern(p: ParsedCron): string {
   } else if (dowText !== '') {
     sentence.push(`on ${dowText}`);
   }
-  if (!isEvery(p.month)) sentence.push(`in ${timePhrase(p.month, 'month', (v) => MONTHS[v]).replace(/^months? /, '')}`);
-  if (!isEvery(p.year) && p.year.source !== '*') sentence.push(`in ${timePhrase(p.year, 'year').replace(/^years? /, '')}`);
+  if (!isEvery(p.month)) sentence.push(`in ${periodPhrase(p.month, 'month', (v) => MONTHS[v])}`);
+  if (!isEvery(p.year)) sentence.push(`in ${periodPhrase(p.year, 'year', String)}`);
   return sentence.join(' ');
 }
