@@ -1,0 +1,133 @@
+import type { ScheduleSpec } from '@zer08/cron';
+
+export type { ScheduleSpec };
+
+/** The list envelope every collection endpoint answers. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export type Role = 'admin' | 'user';
+
+export interface User {
+  id: string;
+  email: string;
+  role: Role;
+  disabled?: boolean;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user?: User;
+}
+
+export type JobStatus = 'active' | 'paused' | 'completed' | 'deleted';
+export type ExecutionType = 'AT_LEAST_ONCE' | 'AT_MOST_ONCE';
+export type Concurrency = 'allow' | 'forbid' | 'replace';
+export type Misfire = 'fire_once' | 'skip' | 'catch_up';
+export type Backoff = 'fixed' | 'exponential';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpTarget {
+  kind: 'http';
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  timeoutMs?: number;
+}
+
+export interface HandlerTarget {
+  kind: 'handler';
+  name: string;
+  payload?: unknown;
+}
+
+export type JobTarget = HttpTarget | HandlerTarget;
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoff: Backoff;
+  initialDelayMs: number;
+  maxDelayMs?: number;
+}
+
+/** What the editor sends for POST /jobs (and, with `version`, PATCH /jobs/:id). */
+export interface JobInput {
+  name: string;
+  description?: string | null;
+  schedule: ScheduleSpec;
+  target: JobTarget;
+  executionType: ExecutionType;
+  retry: RetryPolicy;
+  concurrency: Concurrency;
+  misfire: Misfire;
+  startAt: string | null;
+  endAt: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export type ExecutionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped' | 'abandoned' | 'cancelled';
+
+export interface Job extends JobInput {
+  id: string;
+  ownerId?: string;
+  status: JobStatus;
+  timezone?: string;
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  lastStatus: ExecutionStatus | null;
+  callCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Execution {
+  id: string;
+  jobId: string;
+  scheduledFor: string;
+  attempt: number;
+  status: ExecutionStatus;
+  trigger?: 'schedule' | 'manual' | 'retry';
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  httpStatus: number | null;
+  error: string | null;
+  result?: unknown;
+  responseExcerpt?: string | null;
+  replicaId?: string | null;
+}
+
+export interface SchedulePreview {
+  valid: boolean;
+  description?: string;
+  next: string[];
+}
+
+export interface ReplicaStatus {
+  replicaId: string;
+  hostname?: string;
+  pid?: number;
+  isLeader?: boolean;
+  dispatching?: boolean;
+  heartbeatAt?: string;
+  startedAt?: string;
+}
+
+export interface SchedulerStatus {
+  leader: string | null;
+  epoch: number;
+  replicas: ReplicaStatus[];
+  lagMs?: number | null;
+  lag?: number | null;
+  pending?: number;
+}

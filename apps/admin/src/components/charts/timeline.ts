@@ -1,0 +1,4 @@
+export interface TimelineRow {
+  name: string;
+  fires: number[];
+}
