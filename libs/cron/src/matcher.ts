@@ -1,5 +1,5 @@
 import { MAX_YEAR, MIN_YEAR, daysInMonth, daysFromCivil, wallFields, wallMs, weekdayOfDays } from './civil.js';
-import { ParsedCron, ParsedField } from './parse.js';
+import { EVERY_YEAR, ParsedCron, ParsedField } from './parse.js';
 
 export const NONE = -1;
 
@@ -17,9 +17,11 @@ const HOUR_NEXT = 244;
 const HOUR_PREV = 269;
 const MONTH_NEXT = 294;
 const MONTH_PREV = 307;
-const YEAR_NEXT = 320;
-const YEAR_PREV = YEAR_NEXT + MAX_YEAR - MIN_YEAR + 2;
-const TABLE_SIZE = YEAR_PREV + MAX_YEAR - MIN_YEAR + 2;
+const TABLE_SIZE = 320;
+// Years live in their own table so the common `*` year can share one prebuilt table.
+const YEAR_NEXT = 0;
+const YEAR_PREV = MAX_YEAR - MIN_YEAR + 2;
+const YEAR_TABLE_SIZE = 2 * (MAX_YEAR - MIN_YEAR + 2);
 
 function fillTable(table: Int16Array, nextBase: number, prevBase: number, allowed: Uint8Array, min: number, max: number): void {
   const last = max - min + 1;
@@ -37,6 +39,19 @@ function fillTable(table: Int16Array, nextBase: number, prevBase: number, allowe
   table[prevBase + last] = carry;
 }
 
+function yearTableFor(allowed: Uint8Array): Int16Array {
+  const table = new Int16Array(YEAR_TABLE_SIZE);
+  fillTable(table, YEAR_NEXT, YEAR_PREV, allowed, MIN_YEAR, MAX_YEAR);
+  return table;
+}
+
+let sharedEveryYearTable: Int16Array | null = null;
+
+function everyYearTable(): Int16Array {
+  if (sharedEveryYearTable === null) sharedEveryYearTable = yearTableFor(EVERY_YEAR.allowed);
+  return sharedEveryYearTable;
+}
+
 const COMPUTED = 1; // bit 0 of a cached day mask; days use bits 1-31
 
 /**
@@ -45,6 +60,7 @@ const COMPUTED = 1; // bit 0 of a cached day mask; days use bits 1-31
  */
 export class WallMatcher {
   private readonly table = new Int16Array(TABLE_SIZE);
+  private readonly yearTable: Int16Array;
   /** Lazily allocated: most parses never search, and allocation dominates parse time. */
   private dayMasks: Int32Array | null = null;
   private neverFiresCache: boolean | null = null;
@@ -61,7 +77,7 @@ export class WallMatcher {
     fillTable(t, MINUTE_NEXT, MINUTE_PREV, pattern.minute.allowed, 0, 59);
     fillTable(t, HOUR_NEXT, HOUR_PREV, pattern.hour.allowed, 0, 23);
     fillTable(t, MONTH_NEXT, MONTH_PREV, pattern.month.allowed, 1, 12);
-    fillTable(t, YEAR_NEXT, YEAR_PREV, pattern.year.allowed, MIN_YEAR, MAX_YEAR);
+    this.yearTable = pattern.year === EVERY_YEAR ? everyYearTable() : yearTableFor(pattern.year.allowed);
     let plain = 0;
     for (let d = 1; d <= 31; d++) if (pattern.dayOfMonth.allowed[d]) plain |= 1 << d;
     this.plainDays = plain;
@@ -76,7 +92,7 @@ export class WallMatcher {
   }
 
   private findFirstYearMonth(): [number, number] | null {
-    for (let y = this.table[YEAR_NEXT]; y !== NONE; y = this.table[YEAR_NEXT + y + 1 - MIN_YEAR]) {
+    for (let y = this.yearTable[YEAR_NEXT]; y !== NONE; y = this.yearTable[YEAR_NEXT + y + 1 - MIN_YEAR]) {
       for (let m = this.table[MONTH_NEXT]; m !== NONE; m = this.table[MONTH_NEXT + m]) {
         if (this.dayMask(y, m) !== 0) return [y, m];
       }
@@ -160,7 +176,7 @@ export class WallMatcher {
     const t = this.table;
     for (;;) {
       if (year > MAX_YEAR) return NONE;
-      const y = t[YEAR_NEXT + year - MIN_YEAR];
+      const y = this.yearTable[YEAR_NEXT + year - MIN_YEAR];
       if (y === NONE) return NONE;
       if (y !== year) {
         year = y;
@@ -246,7 +262,7 @@ export class WallMatcher {
     const t = this.table;
     for (;;) {
       if (year < MIN_YEAR) return NONE;
-      const y = t[YEAR_PREV + year - MIN_YEAR];
+      const y = this.yearTable[YEAR_PREV + year - MIN_YEAR];
       if (y === NONE) return NONE;
       if (y !== year) {
         year = y;

@@ -107,6 +107,10 @@ function splitFields(source: string): Token[] {
   return tokens;
 }
 
+/** The year field of 5- and 6-field patterns and of a `*` year; shared, never mutated. */
+export const EVERY_YEAR: ParsedField = fullField(YEAR, '*', allowedArray(YEAR));
+const ZERO_SECOND: ParsedField = valueField(SECOND, 0);
+
 function fullField(spec: FieldSpec, source: string, allowed: Uint8Array): ParsedField {
   for (let v = spec.min; v <= spec.max; v++) allowed[v] = 1;
   return { source, parts: [{ kind: 'all', step: 1 }], allowed };
@@ -395,13 +399,13 @@ function parseFields(source: string, tokens: Token[], dialect: CronDialect, dayM
   const dowSpec = dialect === 'quartz' ? QUARTZ_DAY_OF_WEEK : DAY_OF_WEEK;
   const parse = (spec: FieldSpec, token: Token) => new FieldParser(spec, dialect).parse(token);
 
-  const secondField = second === null ? valueField(SECOND, 0) : parse(SECOND, second).field;
+  const secondField = second === null ? ZERO_SECOND : parse(SECOND, second).field;
   const minute = parse(MINUTE, rest[0]).field;
   const hourResult = parse(HOUR, rest[1]);
   const dom = parse(DAY_OF_MONTH, rest[2]);
   const month = parse(MONTH, rest[3]).field;
   const dow = parse(dowSpec, rest[4]);
-  const yearField = year === null ? fullField(YEAR, '*', allowedArray(YEAR)) : parse(YEAR, year).field;
+  const yearField = year === null || year.text === '*' ? EVERY_YEAR : parse(YEAR, year).field;
 
   if (dialect === 'quartz') {
     const domQ = rest[2].text === '?';
