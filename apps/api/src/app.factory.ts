@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { COMPAT_ROUTES } from './compat/compat.controller';
 import { setUpOpenApi } from './common/openapi';
 import { createValidationPipe } from './common/validation';
 import { Environment } from './config/environment';
@@ -42,6 +43,7 @@ export async function createApp(env: Environment): Promise<CreatedApp> {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/{*path}', method: RequestMethod.GET },
+      ...COMPAT_ROUTES,
     ],
   });
   app.useGlobalPipes(createValidationPipe());

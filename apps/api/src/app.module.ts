@@ -10,6 +10,9 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
 import { JobsModule } from './jobs/jobs.module';
+import { SchedulesModule } from './schedules/schedules.module';
+import { HistoryModule } from './history/history.module';
+import { CompatModule } from './compat/compat.module';
 import { AuthModule } from './auth/auth.module';
 import { UsersAdminModule } from './users/users-admin.module';
 
@@ -35,6 +38,9 @@ export class AppModule {
         HealthModule,
         UsersModule,
         JobsModule,
+        SchedulesModule,
+        HistoryModule,
+        CompatModule,
         AuthModule,
         UsersAdminModule,
         ...serveAdmin,
