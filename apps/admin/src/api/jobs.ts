@@ -1,5 +1,5 @@
 import { del, get, patch, post } from '../http/client';
-import type { Execution, ExecutionStatus, Job, JobInput, JobStatus, Page } from './types';
+import type { CancelledExecution, CreatedJob, Execution, ExecutionStatus, Job, JobFireTimes, JobInput, JobStatus, Page } from './types';
 
 export type JobSort = 'nextRunAt' | 'name' | 'createdAt';
 
@@ -30,18 +30,18 @@ function compact<T extends object>(query: T): Partial<T> {
 export const jobsApi = {
   list: (query: JobQuery = {}) => get<Page<Job>>('/jobs', { params: compact(query) }),
   get: (id: string) => get<Job>(`/jobs/${id}`),
-  create: (input: JobInput) => post<Job>('/jobs', input),
+  create: (input: JobInput) => post<CreatedJob>('/jobs', input),
   update: (id: string, input: Partial<JobInput> & { version: number }) => patch<Job>(`/jobs/${id}`, input),
   remove: (id: string) => del(`/jobs/${id}`),
   pause: (id: string) => post<Job>(`/jobs/${id}/pause`),
   resume: (id: string) => post<Job>(`/jobs/${id}/resume`),
   trigger: (id: string) => post<Execution>(`/jobs/${id}/trigger`),
   restore: (id: string) => post<Job>(`/jobs/${id}/restore`),
-  upcoming: (id: string, count = 10) => get<{ items?: string[]; next?: string[] } | string[]>(`/jobs/${id}/schedule`, { params: { count } }),
+  upcoming: (id: string, count = 10) => get<JobFireTimes>(`/jobs/${id}/schedule`, { params: { count } }),
   history: (id: string, query: HistoryQuery = {}) => get<Page<Execution>>(`/jobs/${id}/history`, { params: compact(query) }),
 };
 
 export const executionsApi = {
   get: (id: string) => get<Execution>(`/executions/${id}`),
-  cancel: (id: string) => post<Execution>(`/executions/${id}/cancel`),
+  cancel: (id: string) => post<CancelledExecution>(`/executions/${id}/cancel`),
 };

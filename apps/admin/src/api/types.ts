@@ -76,6 +76,11 @@ export interface JobInput {
 
 export type ExecutionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped' | 'abandoned' | 'cancelled';
 
+/** The create answer carries the job's HMAC signing secret, shown this once. */
+export interface CreatedJob extends Job {
+  signingSecret?: string;
+}
+
 export interface Job extends JobInput {
   id: string;
   ownerId?: string;
@@ -113,21 +118,4 @@ export interface SchedulePreview {
   next: string[];
 }
 
-export interface ReplicaStatus {
-  replicaId: string;
-  hostname?: string;
-  pid?: number;
-  isLeader?: boolean;
-  dispatching?: boolean;
-  heartbeatAt?: string;
-  startedAt?: string;
-}
-
-export interface SchedulerStatus {
-  leader: string | null;
-  epoch: number;
-  replicas: ReplicaStatus[];
-  lagMs?: number | null;
-  lag?: number | null;
-  pending?: number;
-}
+export type { SchedulerStatusDto as SchedulerStatus, SchedulerReplicaDto as ReplicaStatus, JobFireTimes, CancelledExecutionDto as CancelledExecution } from '@zer08/contracts';
