@@ -293,9 +293,16 @@ export class Cron {
   }
 }
 
+const QUERY_START_MS = RANGE_START_MS - 86_400_000;
+const QUERY_END_MS = RANGE_END_MS + 86_400_000;
+
+/** OCPS 1.4 §4.3.2: asking for occurrences from outside the documented range fails with a RangeError. */
 function toMs(date: Date, method: string): number {
   const ms = date instanceof Date ? date.getTime() : NaN;
   if (Number.isNaN(ms)) throw new TypeError(`Cron.${method}: expected a valid Date`);
+  if (method !== 'matches' && (ms < QUERY_START_MS || ms > QUERY_END_MS)) {
+    throw new RangeError(`Cron.${method}: ${date.toISOString()} is outside the supported range 1970-2199`);
+  }
   return ms;
 }
 

@@ -325,5 +325,17 @@ describe('OCPS 1.4', () => {
     expect(parseCron('0 0 1 1 *').next(utc('2199-06-01 00:00'))).toBeNull();
     expect(parseCron('0 0 1 1 *').prev(utc('1970-01-01 00:00'))).toBeNull();
     expect(parseCron('0 0 1 1 *').next(utc('2198-06-01 00:00'))).toEqual(utc('2199-01-01 00:00'));
+    expect(parseCron('0 0 1 1 *').prev(utc('2200-01-01 00:00'))).toEqual(utc('2199-01-01 00:00'));
+  });
+
+  test('§4.3.2 a search from outside the documented range SHOULD fail with an out-of-range error', () => {
+    expect(() => parseCron('0 0 1 1 *').next(utc('2300-01-01 00:00'))).toThrow(RangeError);
+    expect(() => parseCron('0 0 1 1 *').prev(utc('1960-01-01 00:00'))).toThrow(/outside the supported range 1970-2199/);
+    expect(parseCron('0 0 1 1 *').matches(utc('2300-01-01 00:00'))).toBe(false);
+  });
+
+  test('§4.3.2 the Proleptic Gregorian calendar: 1900 and 2100 are not leap years, 2000 is', () => {
+    expect(parseCron('0 0 29 2 *').nextN(3, utc('2096-03-01 00:00')).map((d) => d.getUTCFullYear())).toEqual([2104, 2108, 2112]);
+    expect(parseCron('0 0 29 2 *').prev(utc('2001-01-01 00:00'))).toEqual(utc('2000-02-29 00:00'));
   });
 });
