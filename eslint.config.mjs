@@ -34,8 +34,9 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Benchmarks measure the built output (dist/) beside the peers, so they import it by path.
   {
-    files: ['**/jest.config.cjs', '**/vite.config.ts'],
+    files: ['**/jest.config.cjs', '**/vite.config.ts', 'tools/bench/**'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   // Tests and benchmarks may use dev-only packages (oracles, peers) that the engine itself must not.
