@@ -33,3 +33,9 @@ export function nextWalls(expression: string, after: Date, count: number, option
 export function isoList(dates: (Date | null)[]): (string | null)[] {
   return dates.map((d) => (d === null ? null : d.toISOString()));
 }
+
+/** The value, or a test failure naming what was missing. */
+export function present<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) throw new Error(`expected a ${what}, got ${String(value)}`);
+  return value;
+}

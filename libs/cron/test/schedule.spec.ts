@@ -1,5 +1,5 @@
 import { ScheduleError, ScheduleSpec, parseDuration, schedule, validateSchedule } from '../src/index';
-import { isoList, wall } from './helpers';
+import { isoList, present, wall } from './helpers';
 
 const at = (iso: string) => new Date(iso);
 
@@ -193,9 +193,8 @@ describe('validateSchedule()', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const error = result.errors.find((e) => e.field === field);
-    expect(error).toBeDefined();
-    expect(error!.message).toMatch(message);
-    if (position !== undefined) expect(error!.position).toBe(position);
+    expect(present(error, `error on ${field}`).message).toMatch(message);
+    if (position !== undefined) expect(error?.position).toBe(position);
   });
 
   test('bounds given as options: end before start is refused', () => {
