@@ -166,8 +166,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkKeys(spec: Record<string, unknown>, allowed: string[], errors: ErrorList): void {
-  for (const key of Object.keys(spec)) if (!allowed.includes(key)) errors.add(key, `unknown property '${key}'`);
+function checkKeys(spec: Record<string, unknown>, allowed: string[], errors: ErrorList, prefix = ''): void {
+  for (const key of Object.keys(spec)) if (!allowed.includes(key)) errors.add(`${prefix}${key}`, `unknown property '${key}'`);
 }
 
 function checkTimezone(spec: Record<string, unknown>, errors: ErrorList): void {
@@ -183,7 +183,7 @@ function checkDst(spec: Record<string, unknown>, errors: ErrorList): void {
     errors.add('dst', "must be an object like { gap: 'skip', overlap: 'first' }");
     return;
   }
-  checkKeys(spec.dst, ['gap', 'overlap'], { add: (f, m) => errors.add(`dst.${f}`, m) } as ErrorList);
+  checkKeys(spec.dst, ['gap', 'overlap'], errors, 'dst.');
   if (spec.dst.gap !== undefined && spec.dst.gap !== 'skip' && spec.dst.gap !== 'shift') errors.add('dst.gap', "must be 'skip' or 'shift'");
   if (spec.dst.overlap !== undefined && spec.dst.overlap !== 'first' && spec.dst.overlap !== 'both') errors.add('dst.overlap', "must be 'first' or 'both'");
 }
@@ -294,7 +294,7 @@ function checkCalendar(spec: Record<string, unknown>, errors: ErrorList): void {
       spec.overrideDates.forEach((o, i) => {
         const path = `overrideDates[${i}]`;
         if (!isObject(o)) return errors.add(path, 'must be an object { date, action, time? }');
-        checkKeys(o, ['date', 'action', 'time'], { add: (f, m) => errors.add(`${path}.${f}`, m) } as ErrorList);
+        checkKeys(o, ['date', 'action', 'time'], errors, `${path}.`);
         const day = parseDate(o.date);
         if (day === null) errors.add(`${path}.date`, 'must be a date YYYY-MM-DD in 1970-2199');
         else if (seen.has(day)) errors.add(`${path}.date`, `${String(o.date)} already has an override (overrideDates[${seen.get(day)}])`);

@@ -185,6 +185,9 @@ describe('validateSchedule()', () => {
     [{ kind: 'calendar', freq: 'daily', times: ['09:00'], overrideDates: [{ date: '2026-02-30', action: 'skip' }] }, 'overrideDates[0].date', /YYYY-MM-DD/],
     [{ kind: 'calendar', freq: 'daily', times: ['09:00'], overrideDates: [{ date: '2026-12-24', action: 'skip', time: '10:00' }] }, 'overrideDates[0].time', /only used with action 'add'/],
     [{ kind: 'calendar', freq: 'daily', times: ['09:00'], endDate: '2026-01-01' }, 'endDate', /no occurrence after/],
+    [{ kind: 'cron', expression: '* * * * *', dst: { gap: 'skip', later: true } }, 'dst.later', /unknown property 'later'/],
+    [{ kind: 'calendar', freq: 'daily', times: ['09:00'], overrideDates: [{ date: '2026-12-24', action: 'skip', note: 'x' }] }, 'overrideDates[0].note', /unknown property/],
+    [{ kind: 'calendar', freq: 'daily', times: ['09:00'], overrideDates: [{ date: '2026-12-24', action: 'skip' }, { date: '2026-12-24', action: 'add' }] }, 'overrideDates[1].date', /already has an override \(overrideDates\[0\]\)/],
     [{ kind: 'weekly' }, 'kind', /must be one of/],
     [null, 'kind', /object/],
   ])('refuses %j: %s', (spec, field, message, ...rest) => {
