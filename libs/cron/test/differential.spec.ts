@@ -38,6 +38,16 @@ function transitions(zone: Zone): { at: number; kind: 'gap' | 'overlap' }[] {
   return list;
 }
 
+function previous(cron: ReturnType<typeof parseCron>, from: number): number[] {
+  const result: number[] = [];
+  let cursor: Date | null = new Date(from);
+  for (let i = 0; i < FIRES && cursor !== null; i++) {
+    cursor = cron.prev(cursor);
+    if (cursor !== null) result.push(cursor.getTime());
+  }
+  return result;
+}
+
 type Outcome = { kind: 'agree' } | { kind: 'class'; name: string } | { kind: 'unexplained'; detail: string };
 
 function croner(expression: string, zone: Zone): Croner | Error {
@@ -78,7 +88,8 @@ function dayOfWeekField(expression: string): string {
 
 const SUN_SUN = /(^|[,+])(SUN|0)-SUN(?![A-Z])/i;
 
-function compare(expression: string, zone: Zone, start: number): Outcome {
+function compare(expression: string, zone: Zone, start: number, direction: 'next' | 'prev' = 'next'): Outcome {
+  const forward = direction === 'next';
   const a = ours(expression, zone);
   const b = croner(expression, zone);
   const aRejects = a instanceof Error;
@@ -93,8 +104,8 @@ function compare(expression: string, zone: Zone, start: number): Outcome {
   const classes = new Set<string>();
   let from = start;
   for (let round = 0; round < 4; round++) {
-    const x = a.nextN(FIRES, new Date(from)).map((d) => d.getTime());
-    const y = b.nextRuns(FIRES, new Date(from)).map((d) => d.getTime());
+    const x = forward ? a.nextN(FIRES, new Date(from)).map((d) => d.getTime()) : previous(a, from);
+    const y = (forward ? b.nextRuns(FIRES, new Date(from)) : b.previousRuns(FIRES, new Date(from))).map((d) => d.getTime());
     if (x.length === y.length && x.every((v, i) => v === y[i])) break;
     if (SUN_SUN.test(dayOfWeekField(expression))) {
       classes.add('SUN-SUN / 0-SUN: OCPS reads one day (Sunday); croner reads every day');
@@ -102,19 +113,21 @@ function compare(expression: string, zone: Zone, start: number): Outcome {
     }
     let i = 0;
     while (i < x.length && i < y.length && x[i] === y[i]) i++;
-    if (i >= x.length && y[i] !== undefined && new Date(y[i]).getUTCFullYear() > 2199) {
+    if (forward && i >= x.length && y[i] !== undefined && new Date(y[i]).getUTCFullYear() > 2199) {
       classes.add('range: ZER08 stops at 2199 (OCPS 1.4 §4.3.2 documented range); croner continues');
       break;
     }
-    const first = Math.min(x[i] ?? Infinity, y[i] ?? Infinity);
+    const first = forward ? Math.min(x[i] ?? Infinity, y[i] ?? Infinity) : Math.max(x[i] ?? -Infinity, y[i] ?? -Infinity);
     const transition = transitions(zone).find((t) => first >= t.at - 3 * HOUR && first <= t.at + 3 * HOUR);
     if (transition === undefined) return { kind: 'unexplained', detail: `fires differ at ${new Date(first).toISOString()}: ours ${x.map((v) => new Date(v).toISOString())} croner ${y.map((v) => new Date(v).toISOString())}` };
     // Only croner may have extra fires in the hour after the transition; ours must hold no extra fire there.
     const window = (v: number) => v >= transition.at && v < transition.at + HOUR;
     // Both lists are truncated at FIRES entries; compare only the span both cover.
-    const cutoff = Math.min(transition.at + 3 * HOUR, x[x.length - 1] ?? Infinity, y[y.length - 1] ?? Infinity);
-    const oursOnly = x.filter((v) => v <= cutoff && !y.includes(v));
-    const cronerOnly = y.filter((v) => v <= cutoff && !x.includes(v));
+    const covered = forward
+      ? (v: number) => v <= Math.min(transition.at + 3 * HOUR, x[x.length - 1] ?? Infinity, y[y.length - 1] ?? Infinity)
+      : (v: number) => v >= Math.max(transition.at - 3 * HOUR, x[x.length - 1] ?? -Infinity, y[y.length - 1] ?? -Infinity);
+    const oursOnly = x.filter((v) => covered(v) && !y.includes(v));
+    const cronerOnly = y.filter((v) => covered(v) && !x.includes(v));
     if (oursOnly.length > 0 || cronerOnly.length === 0 || !cronerOnly.every(window)) {
       return { kind: 'unexplained', detail: `near DST ${new Date(transition.at).toISOString()}: ours ${x.map((v) => new Date(v).toISOString())} croner ${y.map((v) => new Date(v).toISOString())}` };
     }
@@ -123,7 +136,7 @@ function compare(expression: string, zone: Zone, start: number): Outcome {
         ? 'DST gap: ZER08 skips a fixed wall time in the gap (OCPS 1.4 §4.3.1); croner fires it at the transition'
         : 'DST overlap: ZER08 fires a non-wildcard-hour time once (OCPS 1.4 §4.3.1); croner fires non-fixed times in both passes',
     );
-    from = transition.at + 3 * HOUR;
+    from = forward ? transition.at + 3 * HOUR : transition.at - 3 * HOUR;
   }
   if (classes.size === 0) return { kind: 'agree' };
   return { kind: 'class', name: [...classes].join(' + ') };
@@ -157,5 +170,25 @@ describe('differential test against croner 11.0.1 (seeded, 10,000 expressions x 
     expect(unexplained.slice(0, 20)).toEqual([]);
     expect(compared).toBe(EXPRESSIONS * ZONES.length);
     expect(agreed).toBeGreaterThan(compared * 0.8);
+  });
+
+  test('prev(): 2,000 expressions x UTC and New York agree with croner previousRuns, or differ in a documented class', () => {
+    const g = new Gen(mulberry32(7));
+    const counts = new Map<string, number>();
+    const unexplained: string[] = [];
+    let agreed = 0;
+    for (let n = 0; n < 2000; n++) {
+      const expression = randomExpression(g);
+      for (const zone of ['UTC', 'America/New_York'] as const) {
+        const start = zone !== 'UTC' && g.chance(0.3) ? g.pick(transitions(zone)).at + g.int(0, 36) * HOUR + g.int(0, 3599) * 1000 : Date.UTC(2024, 0, 1) + g.int(0, 6 * 365) * 86_400_000 + g.int(0, 86_399) * 1000;
+        const outcome = compare(expression, zone, start, 'prev');
+        if (outcome.kind === 'agree') agreed++;
+        else if (outcome.kind === 'class') counts.set(outcome.name, (counts.get(outcome.name) ?? 0) + 1);
+        else unexplained.push(`'${expression}' in ${zone} before ${new Date(start).toISOString()}: ${outcome.detail}`);
+      }
+    }
+    console.log([`prev: compared 4000, agreed ${agreed}`, ...[...counts].sort().map(([k, v]) => `${v}\t${k}`)].join('\n'));
+    expect(unexplained.slice(0, 20)).toEqual([]);
+    expect(agreed).toBeGreaterThan(4000 * 0.8);
   });
 });
