@@ -607,6 +607,7 @@ class BoundedSchedule implements Schedule {
   nextOccurrence(after: Date = new Date()): Occurrence | null {
     let lower = checkDate(after, 'nextOccurrence');
     if (this.startAt !== undefined) lower = Math.max(lower, this.startAt - 1);
+    if (this.startAt !== undefined && this.startAt >= RANGE_END_MS) return null;
     const found = this.source.next(lower);
     if (found === null || found.at === null) return null;
     if (this.endAt !== undefined && found.at.getTime() > this.endAt) return null;
@@ -620,6 +621,7 @@ class BoundedSchedule implements Schedule {
   prev(before: Date = new Date()): Date | null {
     let upper = checkDate(before, 'prev');
     if (this.endAt !== undefined) upper = Math.min(upper, this.endAt + 1);
+    if (this.endAt !== undefined && this.endAt < RANGE_START_MS) return null;
     const found = this.source.prev(upper);
     if (found === null || found.at === null) return null;
     if (this.startAt !== undefined && found.at.getTime() < this.startAt) return null;
@@ -692,6 +694,9 @@ export function validateSchedule(spec: unknown, options: ValidateOptions = {}): 
   } catch (error) {
     if (error instanceof ScheduleError) errors.push({ field: error.field, message: error.message });
     else throw error;
+  }
+  for (const [field, bound] of [['startAt', startAt], ['endAt', endAt]] as const) {
+    if (bound !== undefined && (bound < RANGE_START_MS || bound >= RANGE_END_MS)) errors.push({ field, message: `${field} must lie in the years 1970-2199` });
   }
   if (startAt !== undefined && endAt !== undefined && endAt < startAt) errors.push({ field: 'endAt', message: 'endAt is before startAt' });
   if (errors.length > 0) return { ok: false, errors };

@@ -205,6 +205,13 @@ describe('validateSchedule()', () => {
     expect(result).toEqual({ ok: false, errors: [{ field: 'endAt', message: 'endAt is before startAt' }] });
   });
 
+  test('bounds outside 1970-2199 are field errors, and a schedule starting after 2199 has no occurrence', () => {
+    const result = validateSchedule({ kind: 'cron', expression: '* * * * *' }, { now, startAt: '2300-01-01T00:00:00Z' });
+    expect(result).toEqual({ ok: false, errors: [{ field: 'startAt', message: 'startAt must lie in the years 1970-2199' }] });
+    expect(schedule({ kind: 'cron', expression: '* * * * *' }, { startAt: '2300-01-01T00:00:00Z' }).next(now)).toBeNull();
+    expect(schedule({ kind: 'cron', expression: '* * * * *' }, { endAt: '1960-01-01T00:00:00Z' }).prev(now)).toBeNull();
+  });
+
   test('collects every error at once', () => {
     const result = validateSchedule({ kind: 'calendar', freq: 'hourly', times: [], timezone: 'Nowhere' }, { now });
     expect(result.ok).toBe(false);
