@@ -32,7 +32,7 @@ async function screenshot(name: string, size: 'desktop' | 'mobile'): Promise<voi
 }
 
 async function login(email: string, password: string): Promise<void> {
-  await page.goto(url('/login'));
+  if (!page.url().includes('/login')) await page.goto(url('/login'));
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -90,6 +90,21 @@ describe('admin console in a real browser against a real server', () => {
     // Back where the user was going before the login page.
     await page.waitForURL(/\/jobs$/);
     await expectText('[data-testid="current-user"]', ADMIN.email);
+  });
+
+  it('renews an expired access token with the refresh token without leaving the page', async () => {
+    const before = await page.evaluate(() => JSON.parse(localStorage.getItem('zer08.session') ?? '{}') as { accessToken: string; refreshToken: string });
+    await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('zer08.session') ?? '{}');
+      localStorage.setItem('zer08.session', JSON.stringify({ ...session, accessToken: 'expired.or.forged' }));
+    });
+    await page.goto(url('/jobs'));
+    await page.waitForSelector('[data-testid="jobs-table"]');
+    expect(new URL(page.url()).pathname).toBe('/jobs');
+    await page.waitForFunction((old) => {
+      const session = JSON.parse(localStorage.getItem('zer08.session') ?? '{}');
+      return session.accessToken !== 'expired.or.forged' && session.refreshToken !== old;
+    }, before.refreshToken);
   });
 
   it('creates a job calling the sink every 2 s, with the live preview and a field error on the way', async () => {
@@ -193,6 +208,14 @@ describe('admin console in a real browser against a real server', () => {
     await page.goto(url('/users'));
     await page.waitForURL(url('/'));
     expect(await page.locator('a.nav-link:has-text("Users")').count()).toBe(0);
+  });
+
+  it('sends the user to the login page, keeping the route, once the session cannot be renewed', async () => {
+    await page.evaluate(() => localStorage.setItem('zer08.session', JSON.stringify({ accessToken: 'bad', refreshToken: 'revoked', user: null })));
+    await page.goto(url('/jobs'));
+    await page.waitForURL(/\/login\?redirect=(%2F|\/)jobs/);
+    await login(USER.email, USER.password);
+    expect(new URL(page.url()).pathname).toBe('/jobs');
   });
 
   it('works at 375 px wide: every view, with the menu in a drawer', async () => {
