@@ -234,6 +234,11 @@ describe('admin console in a real browser against a real server', () => {
     await page.goto(url(jobPath));
     await page.waitForSelector('[data-testid="history-table"] tbody tr[data-execution-id]');
     await screenshot('job-detail', 'mobile');
+    await page.locator('[data-testid="history-table"] tbody tr[data-execution-id] button').first().click();
+    await page.waitForSelector('[data-testid="execution-details"]');
+    await screenshot('execution-drawer', 'mobile');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="execution-details"]', { state: 'detached' });
     await page.goto(url(`${jobPath}/edit`));
     await expectText('[data-testid="schedule-description"]', 'Every 2 seconds');
     await scrollToSchedule();

@@ -7,10 +7,10 @@ describe('previewSchedule (the editor preview, same engine as the server)', () =
     const result = previewSchedule({ kind: 'cron', expression: '0 30 2 * * *', timezone: 'Europe/Berlin' }, 'Europe/Berlin', {}, 3, now);
     expect(result.errors).toEqual([]);
     expect(result.entries.map((e) => [e.display, e.dst])).toEqual([
-      ['2027-03-27 02:30:00 GMT+1', 'none'],
+      ['Sat 2027-03-27 02:30:00 GMT+1', 'none'],
       ['2027-03-28 02:30:00 (does not exist)', 'skipped'],
-      ['2027-03-29 02:30:00 GMT+2', 'none'],
-      ['2027-03-30 02:30:00 GMT+2', 'none'],
+      ['Mon 2027-03-29 02:30:00 GMT+2', 'none'],
+      ['Tue 2027-03-30 02:30:00 GMT+2', 'none'],
     ]);
     expect(result.entries[2].offsetChanged).toBe(true);
     expect(result.description).toContain('Europe/Berlin');

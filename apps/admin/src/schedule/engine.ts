@@ -77,6 +77,14 @@ export function describeSchedule(spec: ScheduleSpec, timeZone: string): string {
   }
 }
 
+function weekdayIn(instant: Date, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone }).format(instant);
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Validates a schedule with the same engine the server runs and lists its next `count`
  * occurrences (plus DST-skipped ones), each formatted in the job's zone.
@@ -94,7 +102,7 @@ export function previewSchedule(spec: ScheduleSpec, timeZone: string, bounds: Pr
   const occurrences = schedule(spec, { startAt: options.startAt, endAt: options.endAt }).preview(count, now);
   let previousZoneName: string | null = null;
   const entries = occurrences.map((occurrence): PreviewEntry => {
-    const display = occurrence.at ? formatInZone(occurrence.at, timeZone) : `${occurrence.local.replace('T', ' ')} (does not exist)`;
+    const display = occurrence.at ? `${weekdayIn(occurrence.at, timeZone)} ${formatInZone(occurrence.at, timeZone)}` : `${occurrence.local.replace('T', ' ')} (does not exist)`;
     const zoneName = occurrence.at ? display.slice(display.lastIndexOf(' ') + 1) : null;
     const offsetChanged = zoneName !== null && previousZoneName !== null && zoneName !== previousZoneName;
     if (zoneName !== null) previousZoneName = zoneName;
