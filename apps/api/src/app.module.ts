@@ -13,6 +13,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { HistoryModule } from './history/history.module';
 import { CompatModule } from './compat/compat.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { AuthModule } from './auth/auth.module';
 import { UsersAdminModule } from './users/users-admin.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         SchedulesModule,
         HistoryModule,
         CompatModule,
+        SchedulerModule,
         AuthModule,
         UsersAdminModule,
         ...serveAdmin,

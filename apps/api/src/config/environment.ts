@@ -82,6 +82,42 @@ export class Environment {
   /** Where the built admin SPA lives; served at `/` when present. */
   @IsString()
   ADMIN_DIST_DIR = 'dist/apps/admin';
+
+  /** Scheduler (docs/scheduler.md): false = this replica neither leads nor runs executions. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  SCHEDULER_ENABLED = true;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  WORKER_CONCURRENCY = 200;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  LEADER_POLL_MS = 500;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  HISTORY_RETENTION_DAYS = 30;
+
+  /** How long a shutting-down replica lets in-flight calls finish before releasing them. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SCHEDULER_SHUTDOWN_GRACE_MS = 10_000;
+
+  /** Defaults to hostname-pid-random; must be unique per running replica. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  REPLICA_ID?: string;
 }
 
 export class EnvironmentError extends Error {

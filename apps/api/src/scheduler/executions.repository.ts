@@ -1,0 +1,253 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { RUNNABLE_JOB_COLUMNS, RunnableRow, toClaimedExecution } from './execution-rows';
+import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
+
+/** A finished call ready to be written, with the retry decision already taken. */
+export interface FinishedExecution {
+  execution: ClaimedExecution;
+  outcome: ExecutionOutcome;
+  /** Set when a next attempt must be queued: its delay from now. */
+  retryDelayMs: number | null;
+}
+
+export interface CancelledExecutionRow {
+  id: string;
+  job_id: string;
+  scheduled_for: Date;
+  attempt: number;
+  previous_status: string;
+  replica_id: string | null;
+  finished_at: Date;
+}
+
+/**
+ * (TypeORM answers a bare UPDATE ... RETURNING with [rows, count]; statements that return
+ * rows are therefore written as `WITH x AS (UPDATE ... RETURNING ...) SELECT * FROM x`.)
+ *
+ * Worker-side SQL: claiming, result writing, leases, reaping, retention and cancel. Every
+ * statement handles a whole batch; nothing here runs once per execution on the hot path.
+ */
+@Injectable()
+export class ExecutionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Marks up to `limit` due pending executions `running` under this replica's lease. */
+  async claim(replicaId: string, limit: number, leaseMarginMs: number, defaultTimeoutMs: number): Promise<ClaimedExecution[]> {
+    const rows: RunnableRow[] = await this.dataSource.query(
+      `WITH picked AS (
+         SELECT id FROM executions
+         WHERE status = 'pending' AND available_at <= clock_timestamp()
+         ORDER BY available_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ),
+       claimed AS (
+       UPDATE executions e
+       SET status = 'running',
+           started_at = date_trunc('milliseconds', clock_timestamp()),
+           lease_expires_at = clock_timestamp()
+             + (COALESCE((j.target ->> 'timeoutMs')::int, $4::int) + $3::int) * interval '1 millisecond',
+           replica_id = $1,
+           error = NULL
+       FROM picked, jobs j
+       WHERE e.id = picked.id AND j.id = e.job_id
+       RETURNING e.id, e.job_id, e.scheduled_for, e.attempt, e.started_at, ${RUNNABLE_JOB_COLUMNS}
+       )
+       SELECT * FROM claimed`,
+      [replicaId, limit, leaseMarginMs, defaultTimeoutMs],
+    );
+    return rows.map(toClaimedExecution);
+  }
+
+  /**
+   * Writes many results in one statement: each only if the row is still `running` under
+   * this very claim (a cancel, a reaper or a newer claim wins), queues the next attempts
+   * of retried failures, and updates the jobs' last run, last status and call count.
+   * Returns how many rows were written.
+   */
+  async writeResults(replicaId: string, finished: FinishedExecution[]): Promise<number> {
+    if (finished.length === 0) return 0;
+    const column = <T>(pick: (item: FinishedExecution) => T) => finished.map(pick);
+    const rows: Array<{ written: string }> = await this.dataSource.query(
+      `WITH r AS (
+         SELECT * FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::int[], $7::int[],
+                              $8::text[], $9::jsonb[], $10::text[], $11::int[])
+           AS r(id, started_at, status, finished_at, duration_ms, http_status, response_excerpt, result, error, retry_delay_ms)
+       ),
+       written AS (
+         UPDATE executions e
+         SET status = r.status, finished_at = r.finished_at, duration_ms = r.duration_ms, http_status = r.http_status,
+             response_excerpt = r.response_excerpt, result = r.result, error = r.error, lease_expires_at = NULL
+         FROM r
+         WHERE e.id = r.id AND e.status = 'running' AND e.replica_id = $1 AND e.started_at = r.started_at
+         RETURNING e.id, e.job_id, e.scheduled_for, e.attempt, e.leader_epoch, e.status, e.finished_at, r.retry_delay_ms
+       ),
+       retried AS (
+         INSERT INTO executions (job_id, scheduled_for, attempt, trigger, status, available_at, leader_epoch)
+         SELECT job_id, scheduled_for, attempt + 1, 'retry', 'pending',
+                clock_timestamp() + retry_delay_ms * interval '1 millisecond', leader_epoch
+         FROM written WHERE retry_delay_ms IS NOT NULL
+         ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
+         RETURNING id
+       ),
+       per_job AS (
+         SELECT job_id, count(*) AS calls, max(finished_at) AS last_run_at,
+                (array_agg(status ORDER BY finished_at DESC))[1] AS last_status
+         FROM written GROUP BY job_id
+       ),
+       touched AS (
+         UPDATE jobs j
+         SET call_count = j.call_count + per_job.calls,
+             last_run_at = GREATEST(j.last_run_at, per_job.last_run_at),
+             last_status = CASE WHEN j.last_run_at IS NULL OR per_job.last_run_at >= j.last_run_at
+                                THEN per_job.last_status ELSE j.last_status END
+         FROM per_job WHERE j.id = per_job.job_id
+         RETURNING j.id
+       )
+       SELECT (SELECT count(*) FROM written)::text AS written,
+              (SELECT count(*) FROM retried)::text AS retried,
+              (SELECT count(*) FROM touched)::text AS touched`,
+      [
+        replicaId,
+        column((f) => f.execution.id),
+        column((f) => f.execution.startedAt.toISOString()),
+        column((f) => f.outcome.status),
+        column((f) => f.outcome.finishedAt.toISOString()),
+        column((f) => f.outcome.durationMs),
+        column((f) => f.outcome.httpStatus ?? null),
+        column((f) => f.outcome.responseExcerpt?.replaceAll('\u0000', '') ?? null),
+        column((f) => (f.outcome.result === undefined ? null : JSON.stringify(f.outcome.result))),
+        column((f) => f.outcome.error ?? null),
+        column((f) => f.retryDelayMs),
+      ],
+    );
+    return Number(rows[0]?.written ?? 0);
+  }
+
+  /** Extends the leases of calls still in flight here; never shortens one. */
+  async renewLeases(replicaId: string, ids: string[], extendByMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE executions SET lease_expires_at = GREATEST(lease_expires_at, clock_timestamp() + $3::int * interval '1 millisecond')
+       WHERE id = ANY($2::uuid[]) AND status = 'running' AND replica_id = $1`,
+      [replicaId, ids, extendByMs],
+    );
+  }
+
+  /**
+   * Running executions whose lease expired lost their worker. AT_MOST_ONCE ones may have
+   * been delivered, so they end `abandoned`; AT_LEAST_ONCE ones go back to `pending` (same
+   * attempt, same idempotency key) and run again.
+   */
+  async reapExpiredLeases(limit = 1_000): Promise<{ abandoned: number; requeued: number }> {
+    const rows: Array<{ status: string; count: string }> = await this.dataSource.query(
+      `WITH expired AS (
+         SELECT e.id, j.execution_type, e.replica_id
+         FROM executions e JOIN jobs j ON j.id = e.job_id
+         WHERE e.status = 'running' AND e.lease_expires_at < clock_timestamp()
+         ORDER BY e.lease_expires_at
+         LIMIT $1
+         FOR UPDATE OF e SKIP LOCKED
+       ),
+       reaped AS (
+         UPDATE executions e
+         SET status = CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN 'abandoned' ELSE 'pending' END,
+             finished_at = CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN clock_timestamp() END,
+             available_at = clock_timestamp(),
+             lease_expires_at = NULL,
+             started_at = CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN e.started_at END,
+             replica_id = CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN e.replica_id END,
+             error = CASE WHEN x.execution_type = 'AT_MOST_ONCE'
+                          THEN 'lease expired: the worker on ' || COALESCE(x.replica_id, '?') || ' was lost mid-call; AT_MOST_ONCE never re-runs'
+                          ELSE 'lease expired on ' || COALESCE(x.replica_id, '?') || '; queued to run again' END
+         FROM expired x WHERE e.id = x.id
+         RETURNING e.status, e.job_id
+       ),
+       notified AS (
+         SELECT pg_notify('zer08_executions_ready', '') FROM (SELECT 1 FROM reaped WHERE status = 'pending' LIMIT 1) s
+       )
+       SELECT status, count(*)::text AS count FROM reaped, (SELECT count(*) FROM notified) n GROUP BY status`,
+      [limit],
+    );
+    const count = (status: string) => Number(rows.find((row) => row.status === status)?.count ?? 0);
+    return { abandoned: count('abandoned'), requeued: count('pending') };
+  }
+
+  /** Shutdown: hands unfinished AT_LEAST_ONCE calls back to the queue and closes AT_MOST_ONCE ones. */
+  async releaseUnfinished(replicaId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `WITH released AS (
+         UPDATE executions e
+         SET status = CASE WHEN j.execution_type = 'AT_MOST_ONCE' THEN 'abandoned' ELSE 'pending' END,
+             finished_at = CASE WHEN j.execution_type = 'AT_MOST_ONCE' THEN clock_timestamp() END,
+             available_at = clock_timestamp(),
+             lease_expires_at = NULL,
+             started_at = CASE WHEN j.execution_type = 'AT_MOST_ONCE' THEN e.started_at END,
+             error = CASE WHEN j.execution_type = 'AT_MOST_ONCE'
+                          THEN 'replica ' || $1 || ' shut down mid-call; AT_MOST_ONCE never re-runs'
+                          ELSE 'released by replica ' || $1 || ' at shutdown; queued to run again' END
+         FROM jobs j
+         WHERE e.id = ANY($2::uuid[]) AND e.status = 'running' AND e.replica_id = $1 AND j.id = e.job_id
+         RETURNING e.status
+       )
+       SELECT pg_notify('zer08_executions_ready', '') FROM (SELECT 1 FROM released WHERE status = 'pending' LIMIT 1) s`,
+      [replicaId, ids],
+    );
+  }
+
+  /** One retention batch; returns how many rows it deleted (the caller loops while it is full). */
+  async purgeHistoryBatch(defaultRetentionDays: number, batchSize: number): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM executions WHERE id IN (
+         SELECT e.id FROM executions e JOIN jobs j ON j.id = e.job_id
+         WHERE e.status NOT IN ('pending', 'running')
+           AND COALESCE(e.finished_at, e.created_at)
+               < clock_timestamp() - make_interval(days => COALESCE(j.history_retention_days, $1::int))
+         LIMIT $2
+       )`,
+      [defaultRetentionDays, batchSize],
+    );
+    return Number(result[1] ?? 0);
+  }
+
+  /**
+   * Cancels a pending or running execution the user may see (owner, or any for admins).
+   * Returns the row as it was cancelled, or why not: `missing` (also for another user's
+   * execution) or `finished`.
+   */
+  async cancel(
+    executionId: string,
+    user: { id: string; isAdmin: boolean },
+  ): Promise<{ cancelled: CancelledExecutionRow } | { refused: 'missing' | 'finished'; status?: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const found: Array<{ id: string; status: string }> = await manager.query(
+        `SELECT e.id, e.status FROM executions e JOIN jobs j ON j.id = e.job_id
+         WHERE e.id = $1 AND ($3::boolean OR j.owner_id = $2)
+         FOR UPDATE OF e`,
+        [executionId, user.id, user.isAdmin],
+      );
+      if (found.length === 0) return { refused: 'missing' as const };
+      if (found[0].status !== 'pending' && found[0].status !== 'running') return { refused: 'finished' as const, status: found[0].status };
+      const rows: CancelledExecutionRow[] = await manager.query(
+        `WITH cancelled AS (
+         UPDATE executions e
+         SET status = 'cancelled', finished_at = clock_timestamp(), lease_expires_at = NULL,
+             error = 'cancelled by ' || $2,
+             duration_ms = CASE WHEN e.started_at IS NOT NULL
+                                THEN (extract(epoch FROM clock_timestamp() - e.started_at) * 1000)::int END
+         FROM (SELECT status AS previous_status FROM executions WHERE id = $1) prev
+         WHERE e.id = $1
+         RETURNING e.id, e.job_id, e.scheduled_for, e.attempt, prev.previous_status, e.replica_id, e.finished_at
+         )
+         SELECT * FROM cancelled`,
+        [executionId, user.isAdmin ? 'an administrator' : 'its owner'],
+      );
+      if (rows[0].previous_status === 'running') {
+        await manager.query(`SELECT pg_notify('zer08_executions_cancelled', $1)`, [executionId]);
+      }
+      return { cancelled: rows[0] };
+    });
+  }
+}

@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import type { ScheduleSpec } from '@zer08/cron';
+import { Client } from 'pg';
+import { RUNNABLE_JOB_COLUMNS, RunnableRow } from './execution-rows';
+import { MisfirePolicy } from './occurrence-planner';
+
+export interface DueJobRow extends Omit<RunnableRow, 'id' | 'job_id' | 'scheduled_for' | 'attempt' | 'started_at'> {
+  id: string;
+  schedule: ScheduleSpec;
+  timezone: string | null;
+  start_at: Date | null;
+  end_at: Date | null;
+  next_run_at: Date;
+  misfire: MisfirePolicy;
+  catch_up_limit: number;
+  concurrency: 'allow' | 'forbid' | 'replace';
+  db_now: Date;
+}
+
+export interface NewExecution {
+  jobId: string;
+  scheduledFor: Date;
+  /** `running` = handed to this replica's workers right after commit; `skipped` = recorded, never run. */
+  status: 'pending' | 'running' | 'skipped';
+  leaseMs: number;
+  error: string | null;
+}
+
+export interface InsertedExecution {
+  id: string;
+  job_id: string;
+  scheduled_for: Date;
+  status: 'pending' | 'running' | 'skipped';
+  started_at: Date | null;
+}
+
+/**
+ * The leader's SQL. Every method runs on the leader's lock session (passed in), inside the
+ * fire transaction: if that session is gone, so is the transaction, so a deposed leader
+ * cannot commit anything.
+ */
+@Injectable()
+export class FiringRepository {
+  async selectDueJobs(session: Client, limit: number): Promise<DueJobRow[]> {
+    const { rows } = await session.query<DueJobRow>(
+      `SELECT j.id, j.schedule, j.timezone, j.start_at, j.end_at, j.next_run_at, j.misfire, j.catch_up_limit,
+              j.concurrency, ${RUNNABLE_JOB_COLUMNS}, clock_timestamp() AS db_now
+       FROM jobs j
+       WHERE j.status = 'active' AND j.next_run_at <= clock_timestamp()
+       ORDER BY j.next_run_at
+       LIMIT $1
+       FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows;
+  }
+
+  /** Of `jobIds`, those with an execution still pending or running. */
+  async busyJobs(session: Client, jobIds: string[]): Promise<Set<string>> {
+    if (jobIds.length === 0) return new Set();
+    const { rows } = await session.query<{ job_id: string }>(
+      `SELECT DISTINCT job_id FROM executions WHERE job_id = ANY($1::uuid[]) AND status IN ('pending', 'running')`,
+      [jobIds],
+    );
+    return new Set(rows.map((row) => row.job_id));
+  }
+
+  /** concurrency=replace: cancels what still runs; returns the cancelled ids (workers are told by NOTIFY at commit). */
+  async cancelForReplacement(session: Client, jobIds: string[]): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    const { rows } = await session.query<{ id: string }>(
+      `WITH cancelled AS (
+         UPDATE executions
+         SET status = 'cancelled', finished_at = clock_timestamp(), lease_expires_at = NULL,
+             error = 'cancelled: replaced by a newer occurrence (concurrency policy replace)'
+         WHERE job_id = ANY($1::uuid[]) AND status IN ('pending', 'running')
+         RETURNING id, status
+       )
+       SELECT id, pg_notify('zer08_executions_cancelled', id::text) FROM cancelled`,
+      [jobIds],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async insertExecutions(session: Client, replicaId: string, epoch: number, executions: NewExecution[]): Promise<InsertedExecution[]> {
+    if (executions.length === 0) return [];
+    const { rows } = await session.query<InsertedExecution>(
+      `INSERT INTO executions (job_id, scheduled_for, attempt, trigger, status, available_at, started_at, lease_expires_at,
+                               finished_at, error, replica_id, leader_epoch)
+       SELECT u.job_id, u.scheduled_for, 1, 'schedule', u.status, clock_timestamp(),
+              CASE WHEN u.status = 'running' THEN date_trunc('milliseconds', clock_timestamp()) END,
+              CASE WHEN u.status = 'running' THEN clock_timestamp() + u.lease_ms * interval '1 millisecond' END,
+              CASE WHEN u.status = 'skipped' THEN clock_timestamp() END,
+              u.error,
+              CASE WHEN u.status <> 'pending' THEN $1 END,
+              $2::bigint
+       FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::int[], $7::text[])
+         AS u(job_id, scheduled_for, status, lease_ms, error)
+       ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
+       RETURNING id, job_id, scheduled_for, status, started_at`,
+      [
+        replicaId,
+        epoch,
+        executions.map((e) => e.jobId),
+        executions.map((e) => e.scheduledFor.toISOString()),
+        executions.map((e) => e.status),
+        executions.map((e) => e.leaseMs),
+        executions.map((e) => e.error),
+      ],
+    );
+    return rows;
+  }
+
+  /** Moves every fired job to its next occurrence; a job without one is `completed`. */
+  async advanceJobs(session: Client, advances: Array<{ jobId: string; nextRunAt: Date | null }>): Promise<void> {
+    if (advances.length === 0) return;
+    await session.query(
+      `UPDATE jobs j
+       SET next_run_at = u.next_run_at,
+           status = CASE WHEN u.next_run_at IS NULL THEN 'completed' ELSE j.status END
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, next_run_at)
+       WHERE j.id = u.id`,
+      [advances.map((a) => a.jobId), advances.map((a) => a.nextRunAt?.toISOString() ?? null)],
+    );
+  }
+
+  async notifyExecutionsReady(session: Client): Promise<void> {
+    await session.query(`SELECT pg_notify('zer08_executions_ready', '')`);
+  }
+
+  /** When (database clock, epoch ms) the earliest active job is due; null when none is scheduled. */
+  async earliestDueAt(session: Client): Promise<number | null> {
+    const { rows } = await session.query<{ due_ms: string | null }>(
+      `SELECT (extract(epoch FROM min(next_run_at)) * 1000)::float8::text AS due_ms FROM jobs WHERE status = 'active'`,
+    );
+    return rows[0].due_ms === null ? null : Number(rows[0].due_ms);
+  }
+}

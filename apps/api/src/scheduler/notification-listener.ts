@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { closeSession, openSession } from './pg-session';
+import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
+
+export const JOBS_CHANGED_CHANNEL = 'zer08_jobs_changed';
+export const EXECUTIONS_READY_CHANNEL = 'zer08_executions_ready';
+export const EXECUTIONS_CANCELLED_CHANNEL = 'zer08_executions_cancelled';
+/** The jobs module announces manual triggers here (payload: the job id). */
+export const EXECUTIONS_PENDING_CHANNEL = 'zer08_executions_pending';
+
+export interface NotificationHandlers {
+  jobsChanged(): void;
+  executionsReady(): void;
+  executionCancelled(executionId: string): void;
+  /** After a reconnect: notifications may have been missed, so look at everything again. */
+  resynchronise(): void;
+}
+
+/** One dedicated LISTEN session per replica, reconnected by itself when it drops. */
+@Injectable()
+export class NotificationListener {
+  private readonly logger = new Logger(NotificationListener.name);
+  private session: Client | null = null;
+  private handlers: NotificationHandlers | null = null;
+  private running = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  constructor(@Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig) {}
+
+  start(handlers: NotificationHandlers): void {
+    this.handlers = handlers;
+    if (this.running) return;
+    this.running = true;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const session = this.session;
+    this.session = null;
+    await closeSession(session);
+  }
+
+  private async connect(): Promise<void> {
+    if (!this.running) return;
+    try {
+      const session = await openSession({
+        databaseUrl: this.config.databaseUrl,
+        applicationName: `zer08-listen:${this.config.replicaId}`.slice(0, 63),
+      });
+      const lost = () => {
+        if (this.session !== session) return;
+        this.session = null;
+        void closeSession(session);
+        this.retry();
+      };
+      session.on('error', lost);
+      session.on('end', lost);
+      session.on('notification', (message) => {
+        const handlers = this.handlers;
+        if (!handlers) return;
+        if (message.channel === JOBS_CHANGED_CHANNEL) handlers.jobsChanged();
+        else if (message.channel === EXECUTIONS_READY_CHANNEL || message.channel === EXECUTIONS_PENDING_CHANNEL) handlers.executionsReady();
+        else if (message.channel === EXECUTIONS_CANCELLED_CHANNEL && message.payload) handlers.executionCancelled(message.payload);
+      });
+      await session.query(`LISTEN ${JOBS_CHANGED_CHANNEL}; LISTEN ${EXECUTIONS_READY_CHANNEL}; LISTEN ${EXECUTIONS_CANCELLED_CHANNEL}; LISTEN ${EXECUTIONS_PENDING_CHANNEL}`);
+      if (!this.running) {
+        await closeSession(session);
+        return;
+      }
+      this.session = session;
+      this.handlers?.resynchronise();
+    } catch (error) {
+      this.logger.warn(`LISTEN session failed: ${(error as Error).message}`);
+      this.retry();
+    }
+  }
+
+  private retry(): void {
+    if (!this.running || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.connect();
+    }, 250);
+  }
+}

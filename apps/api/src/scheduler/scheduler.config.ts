@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ConfigService } from '@nestjs/config';
+import { Environment } from '../config/environment';
+
+/** Everything the scheduler tunes; the env-backed values come from config/environment.ts. */
+export interface SchedulerConfig {
+  enabled: boolean;
+  replicaId: string;
+  databaseUrl: string;
+  workerConcurrency: number;
+  leaderPollMs: number;
+  historyRetentionDays: number;
+  shutdownGraceMs: number;
+  /** Key of the session advisory lock whose holder is the leader. */
+  leaderLockKey: number;
+  /** The firing loop never sleeps longer than this, so a missed NOTIFY costs at most this much. */
+  maxSleepMs: number;
+  fireBatchSize: number;
+  claimBatchSize: number;
+  /** An occurrence due longer ago than this is a misfire (the job's misfire policy applies). */
+  misfireToleranceMs: number;
+  /** Lease = call timeout + this margin; renewed while the call runs. */
+  leaseMarginMs: number;
+  leaseRenewMs: number;
+  claimPollMs: number;
+  heartbeatMs: number;
+  reaperMs: number;
+  retentionEveryMs: number;
+  retentionBatchSize: number;
+  clockSyncMs: number;
+  defaultTimeoutMs: number;
+  responseExcerptBytes: number;
+}
+
+export const SCHEDULER_CONFIG = Symbol('SCHEDULER_CONFIG');
+
+/** hashtext('zer08:leader'); any constant shared by every replica works. */
+const LEADER_LOCK_KEY = 7_208_130_002;
+
+export function defaultReplicaId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+export function schedulerConfigFrom(config: ConfigService<Environment, true>): SchedulerConfig {
+  return {
+    enabled: config.get('SCHEDULER_ENABLED', { infer: true }) ?? true,
+    replicaId: config.get('REPLICA_ID', { infer: true }) ?? defaultReplicaId(),
+    databaseUrl: config.get('DATABASE_URL', { infer: true }) ?? '',
+    workerConcurrency: config.get('WORKER_CONCURRENCY', { infer: true }) ?? 200,
+    leaderPollMs: config.get('LEADER_POLL_MS', { infer: true }) ?? 500,
+    historyRetentionDays: config.get('HISTORY_RETENTION_DAYS', { infer: true }) ?? 30,
+    shutdownGraceMs: config.get('SCHEDULER_SHUTDOWN_GRACE_MS', { infer: true }) ?? 10_000,
+    leaderLockKey: LEADER_LOCK_KEY,
+    maxSleepMs: 1_000,
+    fireBatchSize: 500,
+    claimBatchSize: 500,
+    misfireToleranceMs: 5_000,
+    leaseMarginMs: 5_000,
+    leaseRenewMs: 2_000,
+    claimPollMs: 250,
+    heartbeatMs: 1_000,
+    reaperMs: 1_000,
+    retentionEveryMs: 60_000,
+    retentionBatchSize: 5_000,
+    clockSyncMs: 15_000,
+    defaultTimeoutMs: 30_000,
+    responseExcerptBytes: 4_096,
+  };
+}

@@ -1,0 +1,229 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { CancelledExecutionDto, SchedulerStatusDto } from '@zer08/contracts';
+import type { AuthUser } from '../auth/auth-user';
+import { CallAborted } from '../executor/abort-reasons';
+import { DbClock } from './db-clock';
+import { ExecutionsRepository } from './executions.repository';
+import { FiringLoop } from './firing-loop';
+import { LeaderElection, Leadership } from './leader-election';
+import { NotificationListener } from './notification-listener';
+import { ReplicasRepository } from './replicas.repository';
+import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
+import { ExecutionAlreadyFinishedError, ExecutionNotFoundError, InvalidExecutionIdError, SchedulerDisabledError } from './scheduler.errors';
+import { WorkerPool } from './worker-pool';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A replica whose heartbeat is older than this is shown as dead. */
+const REPLICA_STALE_MS = 10_000;
+
+/**
+ * Runs the scheduler on this replica: election, the leader's firing loop and upkeep
+ * (lease reaper, history retention), workers, heartbeats; plus runner control, status and
+ * cancel for the API.
+ */
+@Injectable()
+export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SchedulerService.name);
+  private dispatching = false;
+  private firing: Promise<void> | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private retentionRunning = false;
+  private lastRetentionAt = 0;
+  private shuttingDown = false;
+
+  constructor(
+    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
+    private readonly election: LeaderElection,
+    private readonly firingLoop: FiringLoop,
+    private readonly workers: WorkerPool,
+    private readonly listener: NotificationListener,
+    private readonly executions: ExecutionsRepository,
+    private readonly replicas: ReplicasRepository,
+    private readonly clock: DbClock,
+  ) {
+    this.election.onChange((leadership) => this.onLeadership(leadership));
+  }
+
+  get replicaId(): string {
+    return this.config.replicaId;
+  }
+
+  get isDispatching(): boolean {
+    return this.dispatching;
+  }
+
+  get leadership(): Leadership | null {
+    return this.election.current;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.enabled) return;
+    await this.clock.sync();
+    this.listener.start({
+      jobsChanged: () => {
+        this.firingLoop.wake();
+        this.workers.wake();
+      },
+      executionsReady: () => this.workers.wake(),
+      executionCancelled: (id) => this.workers.abort(id, new CallAborted('cancelled', 'cancelled')),
+      resynchronise: () => {
+        this.firingLoop.wake();
+        this.workers.wake();
+      },
+    });
+    this.every(this.config.heartbeatMs, () => this.heartbeat());
+    this.every(this.config.reaperMs, () => this.leaderUpkeep());
+    this.every(this.config.clockSyncMs, () => this.clock.sync());
+    this.startDispatching();
+  }
+
+  /** SIGTERM / app.close(): stop claiming and firing, finish or release in-flight work, release the lock. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    if (!this.config.enabled) return;
+    this.dispatching = false;
+    this.workers.stopClaiming();
+    await this.election.stop();
+    await this.firing;
+    await this.workers.drain(this.config.shutdownGraceMs);
+    await this.listener.stop();
+    await this.replicas.remove(this.config.replicaId).catch(() => undefined);
+  }
+
+  /** POST /scheduler/start: this replica campaigns for leadership and claims work again. */
+  async start(): Promise<SchedulerStatusDto> {
+    if (!this.config.enabled) throw new SchedulerDisabledError();
+    this.startDispatching();
+    await this.heartbeat();
+    return this.status();
+  }
+
+  /** POST /scheduler/stop: this replica gives up leadership and stops claiming; calls in flight finish. */
+  async stop(): Promise<SchedulerStatusDto> {
+    if (!this.config.enabled) throw new SchedulerDisabledError();
+    this.dispatching = false;
+    this.workers.stopClaiming();
+    await this.election.stop();
+    await this.firing;
+    await this.heartbeat();
+    return this.status();
+  }
+
+  async status(): Promise<SchedulerStatusDto> {
+    const snapshot = await this.replicas.snapshot(REPLICA_STALE_MS);
+    const leadership = this.election.current;
+    return {
+      replicaId: this.config.replicaId,
+      enabled: this.config.enabled,
+      dispatching: this.dispatching,
+      isLeader: leadership !== null,
+      leaderReplicaId: snapshot.leaderReplica,
+      leaderEpoch: snapshot.leaderEpoch,
+      electedAt: snapshot.electedAt ? new Date(snapshot.electedAt).toISOString() : null,
+      lagMs: snapshot.lagMs,
+      pendingExecutions: snapshot.pending,
+      runningExecutions: snapshot.running,
+      inFlight: this.workers.inFlightCount,
+      clockOffsetMs: Math.round(this.clock.offset),
+      databaseTime: new Date(snapshot.dbNow).toISOString(),
+      replicas: snapshot.replicas.map((replica) => ({
+        replicaId: replica.replica_id,
+        hostname: replica.hostname,
+        pid: replica.pid,
+        startedAt: new Date(replica.started_at).toISOString(),
+        heartbeatAt: new Date(replica.heartbeat_at).toISOString(),
+        isLeader: replica.is_leader,
+        dispatching: replica.dispatching,
+        alive: replica.alive,
+      })),
+    };
+  }
+
+  /** POST /executions/:id/cancel */
+  async cancel(executionId: string, user: AuthUser): Promise<CancelledExecutionDto> {
+    if (!UUID.test(executionId)) throw new InvalidExecutionIdError();
+    const outcome = await this.executions.cancel(executionId, { id: user.id, isAdmin: user.role === 'admin' });
+    if ('refused' in outcome) {
+      if (outcome.refused === 'missing') throw new ExecutionNotFoundError();
+      throw new ExecutionAlreadyFinishedError(outcome.status ?? 'finished');
+    }
+    const row = outcome.cancelled;
+    // The NOTIFY reaches every replica's listener too; aborting here saves the round trip.
+    this.workers.abort(row.id, new CallAborted('cancelled', 'cancelled by user'));
+    return {
+      id: row.id,
+      jobId: row.job_id,
+      scheduledFor: new Date(row.scheduled_for).toISOString(),
+      attempt: Number(row.attempt),
+      status: 'cancelled',
+      previousStatus: row.previous_status as 'pending' | 'running',
+      finishedAt: new Date(row.finished_at).toISOString(),
+    };
+  }
+
+  /** One retention pass (the leader runs it every minute, off the firing path). Returns rows deleted. */
+  async purgeHistory(): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.executions.purgeHistoryBatch(this.config.historyRetentionDays, this.config.retentionBatchSize);
+      deleted += batch;
+      if (batch < this.config.retentionBatchSize) return deleted;
+    }
+  }
+
+  private startDispatching(): void {
+    if (this.shuttingDown) return;
+    this.dispatching = true;
+    this.workers.start();
+    this.election.start();
+  }
+
+  private onLeadership(leadership: Leadership | null): void {
+    void this.heartbeat();
+    if (!leadership) return;
+    const previous = this.firing ?? Promise.resolve();
+    this.firing = previous
+      .then(() => this.firingLoop.run(leadership))
+      .catch((error: Error) => this.logger.error(`firing loop crashed: ${error.message}`))
+      .finally(() => {
+        if (this.election.current === null) this.firing = null;
+      });
+  }
+
+  private async leaderUpkeep(): Promise<void> {
+    if (!this.election.current) return;
+    const { abandoned, requeued } = await this.executions.reapExpiredLeases();
+    if (abandoned + requeued > 0) this.logger.warn(`expired leases: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);
+    if (!this.retentionRunning && Date.now() - this.lastRetentionAt >= this.config.retentionEveryMs) {
+      this.retentionRunning = true;
+      this.lastRetentionAt = Date.now();
+      void this.purgeHistory()
+        .then(() => this.replicas.forgetLongDead())
+        .catch((error: Error) => this.logger.warn(`history retention failed: ${error.message}`))
+        .finally(() => (this.retentionRunning = false));
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.shuttingDown) return;
+    await this.replicas
+      .heartbeat(this.config.replicaId, this.election.current !== null, this.dispatching)
+      .catch((error: Error) => this.logger.debug(`heartbeat failed: ${error.message}`));
+  }
+
+  private every(ms: number, task: () => Promise<void>): void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((error: Error) => this.logger.debug(`${task.name || 'scheduler task'} failed: ${error.message}`))
+        .finally(() => (running = false));
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}

@@ -1,0 +1,251 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CallAborted } from '../executor/abort-reasons';
+import { HandlerExecutor } from '../executor/handler-executor';
+import { HttpExecutor } from '../executor/http-executor';
+import { DbClock } from './db-clock';
+import { ExecutionsRepository, FinishedExecution } from './executions.repository';
+import { retryDelayMs } from './retry-policy';
+import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
+import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
+
+interface InFlightCall {
+  execution: ClaimedExecution;
+  controller: AbortController;
+}
+
+const MAX_RESULTS_PER_WRITE = 2_000;
+
+/**
+ * This replica's workers: up to WORKER_CONCURRENCY calls in flight. Work arrives two ways:
+ * in memory from the local leader (already `running` under our lease, committed by the
+ * fire transaction) or claimed from the queue when NOTIFY, a poll or a freed slot says
+ * there may be some. Results are written in batches by one flusher.
+ */
+@Injectable()
+export class WorkerPool {
+  private readonly logger = new Logger(WorkerPool.name);
+  private readonly inFlight = new Map<string, InFlightCall>();
+  private reserved = 0;
+  private claiming = false;
+  private claimRequested = false;
+  private moreQueued = false;
+  private dispatching = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private results: FinishedExecution[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private readonly idleWaiters: Array<() => void> = [];
+
+  constructor(
+    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
+    private readonly executions: ExecutionsRepository,
+    private readonly http: HttpExecutor,
+    private readonly handlers: HandlerExecutor,
+    private readonly clock: DbClock,
+  ) {}
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  get isClaiming(): boolean {
+    return this.dispatching;
+  }
+
+  start(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    this.pollTimer = setInterval(() => this.wake(), this.config.claimPollMs);
+    this.renewTimer ??= setInterval(() => void this.renewLeases(), this.config.leaseRenewMs);
+    this.wake();
+  }
+
+  /** Stops taking new work; calls in flight go on. */
+  stopClaiming(): void {
+    this.dispatching = false;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  /** Reserves up to `wanted` slots for executions the local leader is about to create as `running`. */
+  reserve(wanted: number): number {
+    if (!this.dispatching) return 0;
+    const granted = Math.max(0, Math.min(wanted, this.config.workerConcurrency - this.inFlight.size - this.reserved));
+    this.reserved += granted;
+    return granted;
+  }
+
+  unreserve(count: number): void {
+    this.reserved = Math.max(0, this.reserved - count);
+  }
+
+  /** Runs executions that the fire transaction committed as `running` for this replica. */
+  runReserved(executions: ClaimedExecution[], reservedCount: number): void {
+    this.unreserve(reservedCount);
+    for (const execution of executions) this.launch(execution);
+  }
+
+  /** Something may be queued: claim as much as free slots allow (coalesced). */
+  wake(): void {
+    if (!this.dispatching) return;
+    if (this.claiming) {
+      this.claimRequested = true;
+      return;
+    }
+    this.claiming = true;
+    void this.claimWhileFree().finally(() => {
+      this.claiming = false;
+      if (this.claimRequested) {
+        this.claimRequested = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Aborts a call running here (cancel, replace); its outcome is dropped. */
+  abort(executionId: string, reason: CallAborted): boolean {
+    const call = this.inFlight.get(executionId);
+    if (!call) return false;
+    call.controller.abort(reason);
+    return true;
+  }
+
+  /**
+   * Shutdown: waits for calls in flight up to `graceMs`, then aborts the rest and hands
+   * them back (AT_LEAST_ONCE to the queue, AT_MOST_ONCE closed as abandoned), and writes
+   * every result still buffered.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.stopClaiming();
+    if (this.inFlight.size > 0 && graceMs > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
+        new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+      ]);
+    }
+    const unfinished = [...this.inFlight.values()];
+    for (const call of unfinished) call.controller.abort(new CallAborted('released', 'replica shutting down'));
+    await this.flushAll();
+    if (unfinished.length > 0) {
+      await this.executions
+        .releaseUnfinished(
+          this.config.replicaId,
+          unfinished.map((call) => call.execution.id),
+        )
+        .catch((error: Error) => this.logger.error(`could not release unfinished executions: ${error.message}`));
+    }
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = null;
+  }
+
+  /** Writes buffered results until none are left or the database keeps failing. */
+  async flushAll(attempts = 20): Promise<void> {
+    for (let i = 0; i < attempts && (this.results.length > 0 || this.flushing); i++) {
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+      await (this.flushing ?? this.flush());
+      if (this.results.length > 0 && i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private async claimWhileFree(): Promise<void> {
+    while (this.dispatching) {
+      const free = this.config.workerConcurrency - this.inFlight.size - this.reserved;
+      if (free <= 0) {
+        this.moreQueued = true;
+        return;
+      }
+      const wanted = Math.min(free, this.config.claimBatchSize);
+      let claimed: ClaimedExecution[];
+      try {
+        claimed = await this.executions.claim(this.config.replicaId, wanted, this.config.leaseMarginMs, this.config.defaultTimeoutMs);
+      } catch (error) {
+        this.logger.warn(`claim failed: ${(error as Error).message}`);
+        return;
+      }
+      for (const execution of claimed) this.launch(execution);
+      this.moreQueued = claimed.length === wanted;
+      if (!this.moreQueued) return;
+    }
+  }
+
+  private launch(execution: ClaimedExecution): void {
+    const controller = new AbortController();
+    this.inFlight.set(execution.id, { execution, controller });
+    const executor = execution.target?.kind === 'handler' ? this.handlers : execution.target?.kind === 'http' ? this.http : null;
+    const run = executor
+      ? executor.run(execution, controller.signal)
+      : Promise.resolve<ExecutionOutcome>({
+          status: 'failed',
+          error: `unknown target kind '${String((execution.target as { kind?: unknown })?.kind)}'`,
+          finishedAt: new Date(this.clock.now()),
+          durationMs: 0,
+        });
+    void run
+      .catch(
+        (error: Error): ExecutionOutcome => ({
+          status: 'failed',
+          error: `executor crashed: ${error.message}`,
+          finishedAt: new Date(this.clock.now()),
+          durationMs: 0,
+        }),
+      )
+      .then((outcome) => this.finish(execution, controller, outcome));
+  }
+
+  private finish(execution: ClaimedExecution, controller: AbortController, outcome: ExecutionOutcome): void {
+    this.inFlight.delete(execution.id);
+    const reason: unknown = controller.signal.reason;
+    const droppedByAbort = controller.signal.aborted && reason instanceof CallAborted && reason.reason !== 'timeout';
+    if (!droppedByAbort) {
+      const retry =
+        outcome.status !== 'succeeded' && execution.executionType === 'AT_LEAST_ONCE' ? retryDelayMs(execution.retry, execution.attempt) : null;
+      this.results.push({ execution, outcome, retryDelayMs: retry });
+      this.scheduleFlush();
+    }
+    if (this.inFlight.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.moreQueued) this.wake();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.flushing) return;
+    // A few milliseconds of patience turns a burst of completions into one statement.
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, 5);
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    const batch = this.results.splice(0, MAX_RESULTS_PER_WRITE);
+    if (batch.length === 0) return Promise.resolve();
+    this.flushing = this.executions
+      .writeResults(this.config.replicaId, batch)
+      .then(
+        () => undefined,
+        (error: Error) => {
+          // Keep them: leases are renewed for buffered results too, so nothing expires meanwhile.
+          this.results.unshift(...batch);
+          this.logger.warn(`writing ${batch.length} results failed, will retry: ${error.message}`);
+          return new Promise<void>((resolve) => setTimeout(resolve, 250));
+        },
+      )
+      .finally(() => {
+        this.flushing = null;
+        if (this.results.length > 0) this.scheduleFlush();
+      });
+    return this.flushing;
+  }
+
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.inFlight.keys(), ...this.results.map((result) => result.execution.id)];
+    if (ids.length === 0) return;
+    try {
+      await this.executions.renewLeases(this.config.replicaId, ids, this.config.leaseMarginMs + this.config.leaseRenewMs * 2);
+    } catch (error) {
+      this.logger.warn(`lease renewal failed: ${(error as Error).message}`);
+    }
+  }
+}

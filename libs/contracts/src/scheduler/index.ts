@@ -1,0 +1,1 @@
+export { SchedulerReplicaDto, SchedulerStatusDto, CancelledExecutionDto } from './scheduler-status.dto';
