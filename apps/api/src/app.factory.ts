@@ -43,6 +43,7 @@ export async function createApp(env: Environment): Promise<CreatedApp> {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/{*path}', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
       ...COMPAT_ROUTES,
     ],
   });

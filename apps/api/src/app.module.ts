@@ -8,6 +8,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { UsersModule } from './users/users.module';
 import { JobsModule } from './jobs/jobs.module';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -37,6 +38,7 @@ export class AppModule {
         }),
         DatabaseModule,
         HealthModule,
+        MetricsModule,
         UsersModule,
         JobsModule,
         SchedulesModule,
