@@ -1,0 +1,99 @@
+// Real ZER08 replicas for benchmarks and chaos runs: each is the built API
+// (`dist/api/apps/api/src/main.js`, what `npm start` runs) in its own OS process, all
+// pointing at one fresh database on the benchmark Postgres server.
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { BENCH_DATABASE_URL, sleep } from './harness.mjs';
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function createBenchDatabase() {
+  const name = `zer08_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: BENCH_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = Object.assign(new URL(BENCH_DATABASE_URL), { pathname: `/${name}` }).toString();
+  return {
+    name,
+    url,
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+export async function startReplica(databaseUrl, extraEnv = {}) {
+  const port = await freePort();
+  const replicaId = extraEnv.REPLICA_ID ?? `bench-${port}`;
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/api/apps/api/src/main.js'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
+      ADMIN_EMAIL: 'bench@zer08.local',
+      ADMIN_PASSWORD: 'bench-password',
+      CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
+      LOG_LEVEL: 'warn',
+      REPLICA_ID: replicaId,
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i += 1) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    if (child.exitCode !== null || i > 600) throw new Error(`replica ${replicaId} did not start`);
+    await sleep(100);
+  }
+  return {
+    replicaId,
+    port,
+    base,
+    pid: child.pid,
+    exited,
+    kill: (signal = 'SIGTERM') => child.kill(signal),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Inserts `count` jobs for one owner in a single statement; `schedule` and `nextRunAt` per job. */
+export async function insertJobs(client, { count, schedule, nextRunAt, url, executionType = 'AT_LEAST_ONCE', status = 'active' }) {
+  const {
+    rows: [owner],
+  } = await client.query(
+    `INSERT INTO users (email, password_hash, role) VALUES ($1, 'x', 'user')
+     ON CONFLICT ((lower(email))) DO UPDATE SET role = users.role RETURNING id`,
+    [`owner-${randomUUID()}@bench`],
+  );
+  await client.query(
+    `INSERT INTO jobs (owner_id, name, schedule, timezone, target, execution_type, max_attempts, next_run_at, status, signing_secret)
+     SELECT $1, 'bench-' || i, $2::jsonb, 'UTC',
+            jsonb_build_object('kind', 'http', 'method', 'POST', 'url', $3::text, 'headers', '{}'::jsonb, 'timeoutMs', 10000),
+            $4, 3, $5::timestamptz, $7, encode(gen_random_bytes(16), 'hex')
+     FROM generate_series(1, $6::int) AS i`,
+    [owner.id, JSON.stringify(schedule), url, executionType, nextRunAt, count, status],
+  );
+  return owner.id;
+}
