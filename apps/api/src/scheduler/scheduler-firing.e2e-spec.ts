@@ -1,19 +1,39 @@
+import { ServerResponse } from 'node:http';
 import { Client } from 'pg';
+import request from 'supertest';
+import { accessTokenFor } from '../../test/test-app';
 import { Replica, startReplica } from '../../test/replicas';
 import { createTestDatabase, TestDatabase } from '../../test/test-database';
-import { executionsOf, insertJobs, insertUser, Sink, startSink, waitFor, withClient } from './scheduler.test-fixtures';
+import { verifyDelivery } from '../executor/signature';
+import { SchedulerService } from './scheduler.service';
+import { executionsOf, insertJobs, insertUser, Sink, SinkCall, sleep, startSink, waitFor } from './scheduler.test-fixtures';
 
-describe('scheduler: firing on one replica', () => {
+/** Everything one replica does on its own: firing, results, retries, policies, cancel, control. */
+describe('scheduler on one replica', () => {
   let database: TestDatabase;
   let replica: Replica;
   let sink: Sink;
   let db: Client;
   let ownerId: string;
+  const routes = new Map<string, (call: SinkCall, res: ServerResponse) => void>();
+
+  const callsTo = (path: string) => sink.calls.filter((call) => call.path === path);
+  const scheduledForOf = (call: SinkCall) => Date.parse(String(call.headers['idempotency-key']).split(':').slice(1).join(':'));
+  const http = (path: string, extra: object = {}) => ({ kind: 'http', method: 'POST', url: `${sink.url}${path}`, body: { path }, ...extra });
+  const everySecond = { kind: 'cron', expression: '* * * * * *' };
+  const pause = (jobId: string) => db.query(`UPDATE jobs SET status = 'paused' WHERE id = $1`, [jobId]);
+  const dbNow = async () => (await db.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0].now;
+  const finished = (jobId: string, count: number) =>
+    waitFor(async () => {
+      const rows = await executionsOf(db, jobId);
+      return rows.length >= count && rows.every((row) => !['pending', 'running'].includes(row.status)) ? rows : null;
+    }, 10_000);
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    replica = await startReplica(database, 'solo', { LOG_LEVEL: 'warn' });
+    replica = await startReplica(database, 'solo');
     sink = await startSink();
+    sink.respond = (call, res) => (routes.get(call.path) ?? ((_c, r) => r.writeHead(200).end('ok')))(call, res);
     db = new Client({ connectionString: database.url });
     await db.connect();
     ownerId = await insertUser(db);
@@ -26,29 +46,321 @@ describe('scheduler: firing on one replica', () => {
     await database?.drop();
   });
 
-  it('fires an every-second cron job on time (sink receive time - scheduledFor < 250 ms)', async () => {
-    const [jobId] = await insertJobs(db, [
-      { ownerId, schedule: { kind: 'cron', expression: '* * * * * *' }, target: { kind: 'http', url: `${sink.url}/every-second`, method: 'POST', body: { hello: 'world' } } },
-    ]);
-    await waitFor(() => sink.calls.filter((call) => call.path === '/every-second').length >= 4, 8_000);
-    await db.query(`UPDATE jobs SET status = 'paused' WHERE id = $1`, [jobId]);
-    const calls = sink.calls.filter((call) => call.path === '/every-second');
-    const lateness = calls.map((call) => {
-      const scheduledFor = Date.parse(String(call.headers['idempotency-key']).split(':').slice(1).join(':'));
-      return call.receivedAt - scheduledFor;
-    });
+  it('fires an every-second cron job on time: sink receive time - scheduledFor < 250 ms', async () => {
+    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/on-time') }]);
+    await waitFor(() => callsTo('/on-time').length >= 4, 8_000);
+    await pause(jobId);
+    const lateness = callsTo('/on-time').map((call) => call.receivedAt - scheduledForOf(call));
     expect(Math.max(...lateness)).toBeLessThan(250);
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
-    const rows = await waitFor(async () => {
-      const all = await executionsOf(db, jobId);
-      return all.length >= calls.length && all.every((row) => row.status === 'succeeded') ? all : null;
-    }, 3_000);
-    expect(rows.map((row) => row.scheduled_for.getTime() % 1000)).toEqual(rows.map(() => 0));
+
+    const rows = await finished(jobId, callsTo('/on-time').length);
+    expect(rows.every((row) => row.status === 'succeeded' && row.http_status === 200 && row.response_excerpt === 'ok')).toBe(true);
+    expect(rows.every((row) => row.scheduled_for.getTime() % 1000 === 0)).toBe(true);
     expect(rows.every((row) => row.replica_id === 'solo' && Number(row.leader_epoch) >= 1)).toBe(true);
     const { rows: job } = await db.query(`SELECT call_count, last_status, last_run_at FROM jobs WHERE id = $1`, [jobId]);
     expect(Number(job[0].call_count)).toBe(rows.length);
     expect(job[0].last_status).toBe('succeeded');
   });
-});
 
-export { withClient };
+  it('signs every delivery so that the recipe in docs/scheduler.md verifies it', async () => {
+    const [jobId] = await insertJobs(db, [
+      { ownerId, schedule: everySecond, target: http('/signed', { headers: { 'X-Custom': 'yes' } }), signingSecret: 'whsec_test_123' },
+    ]);
+    const [call] = await waitFor(() => (callsTo('/signed').length > 0 ? callsTo('/signed') : null), 5_000);
+    await pause(jobId);
+    const headers = { timestamp: String(call.headers['x-zer08-timestamp']), signature: String(call.headers['x-zer08-signature']) };
+    expect(verifyDelivery('whsec_test_123', headers, call.body)).toBe(true);
+    expect(verifyDelivery('another-secret', headers, call.body)).toBe(false);
+    expect(verifyDelivery('whsec_test_123', headers, call.body.replace('signed', 'forged'))).toBe(false);
+    expect(JSON.parse(call.body)).toEqual({ path: '/signed' });
+    expect(call.headers['content-type']).toBe('application/json');
+    expect(call.headers['x-custom']).toBe('yes');
+    expect(call.headers['x-zer08-attempt']).toBe('1');
+    expect(call.headers['idempotency-key']).toMatch(new RegExp(`^${jobId}:\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z$`));
+    const rows = await finished(jobId, 1);
+    expect(rows.map((row) => row.id)).toContain(call.headers['x-zer08-execution-id']);
+  });
+
+  it('retries a failing callback with exponential backoff, same idempotency key, then ends failed', async () => {
+    routes.set('/fails', (_call, res) => res.writeHead(500).end('boom'));
+    const [jobId] = await insertJobs(db, [
+      { ownerId, schedule: everySecond, target: http('/fails'), maxAttempts: 3, initialDelayMs: 300, backoff: 'exponential' },
+    ]);
+    await waitFor(() => callsTo('/fails').length > 0, 5_000);
+    await pause(jobId);
+    const firstKey = String(callsTo('/fails')[0].headers['idempotency-key']);
+    const attempts = await waitFor(() => {
+      const same = callsTo('/fails').filter((call) => call.headers['idempotency-key'] === firstKey);
+      return same.length >= 3 ? same : null;
+    }, 8_000);
+    expect(attempts.map((call) => call.headers['x-zer08-attempt'])).toEqual(['1', '2', '3']);
+    // 300 ms then 600 ms (plus up to 10 % jitter and the claim poll).
+    expect(attempts[1].receivedAt - attempts[0].receivedAt).toBeGreaterThanOrEqual(290);
+    expect(attempts[2].receivedAt - attempts[1].receivedAt).toBeGreaterThanOrEqual(590);
+    await sleep(1_500);
+    expect(callsTo('/fails').filter((call) => call.headers['idempotency-key'] === firstKey)).toHaveLength(3);
+
+    const rows = (await finished(jobId, 3)).filter((row) => row.scheduled_for.getTime() === scheduledForOf(attempts[0]));
+    expect(rows.map((row) => [row.attempt, row.trigger, row.status, row.http_status])).toEqual([
+      [1, 'schedule', 'failed', 500],
+      [2, 'retry', 'failed', 500],
+      [3, 'retry', 'failed', 500],
+    ]);
+    expect(rows[0].error).toMatch(/HTTP 500/);
+  });
+
+  it('records a callback that outlives timeoutMs as timed_out', async () => {
+    routes.set('/slow', (_call, res) => setTimeout(() => res.writeHead(200).end('late'), 2_000));
+    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/slow', { timeoutMs: 300 }), maxAttempts: 1 }]);
+    await waitFor(() => callsTo('/slow').length > 0, 5_000);
+    await pause(jobId);
+    const rows = await finished(jobId, 1);
+    expect(rows[0]).toMatchObject({ status: 'timed_out', http_status: null });
+    expect(rows[0].error).toMatch(/300 ms/);
+  });
+
+  it('records connection refused as failed with the reason', async () => {
+    const closed = await startSink();
+    await closed.close();
+    const [jobId] = await insertJobs(db, [
+      { ownerId, schedule: everySecond, target: { kind: 'http', url: `${closed.url}/nobody`, timeoutMs: 2_000 }, maxAttempts: 1 },
+    ]);
+    const rows = await finished(jobId, 1);
+    await pause(jobId);
+    expect(rows[0].status).toBe('failed');
+    expect(rows[0].error).toMatch(/connection refused/);
+  });
+
+  it('runs handler targets in process and stores their JSON result; an unknown handler fails clearly', async () => {
+    const [echo, unknown] = await insertJobs(db, [
+      { ownerId, schedule: everySecond, target: { kind: 'handler', name: 'echo', payload: { n: 42 } } },
+      { ownerId, schedule: everySecond, target: { kind: 'handler', name: 'no-such-handler' } },
+    ]);
+    const [echoRows, unknownRows] = await Promise.all([finished(echo, 1), finished(unknown, 1)]);
+    await Promise.all([pause(echo), pause(unknown)]);
+    expect(echoRows[0].status).toBe('succeeded');
+    expect(echoRows[0].result).toMatchObject({ payload: { n: 42 }, jobId: echo, attempt: 1 });
+    expect(unknownRows[0].status).toBe('failed');
+    expect(unknownRows[0].error).toMatch(/unknown handler 'no-such-handler'.*echo/);
+  });
+
+  describe('misfire after downtime (next_run_at 10 minutes in the past, a job due at second 0 of every minute)', () => {
+    const everyMinute = { kind: 'cron', expression: '0 * * * * *' };
+    const tenMinutesAgo = `date_trunc('minute', clock_timestamp()) - interval '10 minutes'`;
+
+    async function runMisfire(misfire: 'fire_once' | 'skip' | 'catch_up') {
+      // Keep clear of a minute boundary, so "the latest missed occurrence" cannot move during the test.
+      while ((await dbNow()).getUTCSeconds() >= 55) await sleep(500);
+      const before = await dbNow();
+      const [jobId] = await insertJobs(db, [
+        { ownerId, schedule: everyMinute, target: http(`/misfire-${misfire}`), misfire, catchUpLimit: 3, nextRunAtSql: tenMinutesAgo },
+      ]);
+      await waitFor(async () => {
+        const { rows } = await db.query(`SELECT next_run_at FROM jobs WHERE id = $1`, [jobId]);
+        return rows[0].next_run_at > before;
+      }, 5_000);
+      await sleep(500);
+      const { rows: job } = await db.query<{ next_run_at: Date }>(`SELECT next_run_at FROM jobs WHERE id = $1`, [jobId]);
+      const rows = (await executionsOf(db, jobId)).filter((row) => row.scheduled_for <= before);
+      await pause(jobId);
+      return { rows, nextRunAt: job[0].next_run_at, latestMinute: Math.floor(before.getTime() / 60_000) * 60_000 };
+    }
+
+    it('fire_once: one execution, for the latest missed occurrence, then on to the future', async () => {
+      const { rows, nextRunAt, latestMinute } = await runMisfire('fire_once');
+      expect(rows.map((row) => row.scheduled_for.getTime())).toEqual([latestMinute]);
+      expect(nextRunAt.getTime()).toBe(latestMinute + 60_000);
+    });
+
+    it('skip: no execution for the missed occurrences, next_run_at in the future', async () => {
+      const { rows, nextRunAt, latestMinute } = await runMisfire('skip');
+      expect(rows).toEqual([]);
+      expect(nextRunAt.getTime()).toBe(latestMinute + 60_000);
+    });
+
+    it('catch_up: one execution per missed occurrence, bounded by catch_up_limit (the latest 3)', async () => {
+      const { rows, nextRunAt, latestMinute } = await runMisfire('catch_up');
+      expect(rows.map((row) => row.scheduled_for.getTime())).toEqual([latestMinute - 120_000, latestMinute - 60_000, latestMinute]);
+      expect(nextRunAt.getTime()).toBe(latestMinute + 60_000);
+    });
+  });
+
+  it('concurrency forbid: while a slow call runs, new occurrences are recorded as skipped and never overlap', async () => {
+    routes.set('/forbid', (_call, res) => setTimeout(() => res.writeHead(200).end('done'), 2_200));
+    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/forbid'), concurrency: 'forbid' }]);
+    await waitFor(async () => (await executionsOf(db, jobId)).filter((row) => row.status === 'skipped').length >= 2, 6_000);
+    await pause(jobId);
+    const rows = await finished(jobId, 1);
+    const ran = rows.filter((row) => row.status !== 'skipped');
+    const skipped = rows.filter((row) => row.status === 'skipped');
+    expect(skipped.length).toBeGreaterThanOrEqual(2);
+    expect(skipped.every((row) => /forbid/.test(row.error ?? ''))).toBe(true);
+    for (let i = 1; i < ran.length; i++) expect(ran[i].started_at!.getTime()).toBeGreaterThanOrEqual(ran[i - 1].finished_at!.getTime());
+    expect(callsTo('/forbid')).toHaveLength(ran.length);
+  });
+
+  it('pause stops new executions, resume starts them again', async () => {
+    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/pause') }]);
+    await waitFor(() => callsTo('/pause').length >= 1, 5_000);
+    await pause(jobId);
+    const countAtPause = (await executionsOf(db, jobId)).length;
+    await sleep(2_200);
+    expect((await executionsOf(db, jobId)).length).toBe(countAtPause);
+
+    await db.query(
+      `UPDATE jobs SET status = 'active', next_run_at = date_trunc('second', clock_timestamp()) + interval '1 second' WHERE id = $1`,
+      [jobId],
+    );
+    await db.query(`SELECT pg_notify('zer08_jobs_changed', $1)`, [jobId]);
+    await waitFor(async () => (await executionsOf(db, jobId)).length >= countAtPause + 2, 5_000);
+    await pause(jobId);
+  });
+
+  it('runs a manual trigger (a pending "manual" row) of a paused job', async () => {
+    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/manual'), status: 'paused' }]);
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO executions (job_id, scheduled_for, attempt, trigger, status) VALUES ($1, clock_timestamp(), 1, 'manual', 'pending') RETURNING id`,
+      [jobId],
+    );
+    await db.query(`SELECT pg_notify('zer08_executions_pending', $1)`, [jobId]);
+    const [done] = await finished(jobId, 1);
+    expect(done).toMatchObject({ id: rows[0].id, trigger: 'manual', status: 'succeeded' });
+    expect(callsTo('/manual').map((call) => call.headers['x-zer08-execution-id'])).toEqual([rows[0].id]);
+  });
+
+  describe('expired leases (a worker lost mid-call)', () => {
+    async function lostExecution(executionType: 'AT_LEAST_ONCE' | 'AT_MOST_ONCE', path: string) {
+      const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http(path), status: 'paused', executionType }]);
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO executions (job_id, scheduled_for, status, started_at, lease_expires_at, replica_id)
+         VALUES ($1, date_trunc('second', clock_timestamp()), 'running', clock_timestamp() - interval '40 seconds',
+                 clock_timestamp() - interval '1 second', 'crashed-replica')
+         RETURNING id`,
+        [jobId],
+      );
+      return { jobId, executionId: rows[0].id };
+    }
+
+    it('AT_LEAST_ONCE: the reaper queues it again and it runs (same execution, same idempotency key)', async () => {
+      const { jobId, executionId } = await lostExecution('AT_LEAST_ONCE', '/lost-alo');
+      const [row] = await finished(jobId, 1);
+      expect(row).toMatchObject({ id: executionId, status: 'succeeded', replica_id: 'solo' });
+      expect(callsTo('/lost-alo').map((call) => call.headers['x-zer08-execution-id'])).toEqual([executionId]);
+    });
+
+    it('AT_MOST_ONCE: the reaper marks it abandoned and it never runs again', async () => {
+      const { jobId, executionId } = await lostExecution('AT_MOST_ONCE', '/lost-amo');
+      const [row] = await finished(jobId, 1);
+      expect(row).toMatchObject({ id: executionId, status: 'abandoned' });
+      expect(row.error).toMatch(/AT_MOST_ONCE/);
+      await sleep(600);
+      expect(callsTo('/lost-amo')).toHaveLength(0);
+    });
+  });
+
+  describe('HTTP routes', () => {
+    let admin: string;
+    let owner: string;
+    let stranger: string;
+
+    beforeAll(async () => {
+      const user = async (role: 'admin' | 'user') => {
+        const id = await insertUser(db, role);
+        const { rows } = await db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [id]);
+        return { id, token: accessTokenFor(replica.env, { id, email: rows[0].email, role }) };
+      };
+      admin = (await user('admin')).token;
+      stranger = (await user('user')).token;
+      const ownerUser = await user('user');
+      owner = ownerUser.token;
+      ownerId = ownerUser.id;
+    });
+
+    const api = () => request(replica.app.getHttpServer());
+
+    it('GET /scheduler/status shows this replica leading, its heartbeat, lag and queue (admin only)', async () => {
+      await waitFor(async () => (await api().get('/api/v1/scheduler/status').set('Authorization', `Bearer ${admin}`)).body.replicas?.length > 0, 3_000);
+      const response = await api().get('/api/v1/scheduler/status').set('Authorization', `Bearer ${admin}`).expect(200);
+      expect(response.body).toMatchObject({ replicaId: 'solo', isLeader: true, dispatching: true, leaderReplicaId: 'solo', enabled: true });
+      expect(response.body.leaderEpoch).toBeGreaterThanOrEqual(1);
+      expect(response.body.replicas).toEqual([expect.objectContaining({ replicaId: 'solo', isLeader: true, dispatching: true, alive: true })]);
+      expect(typeof response.body.lagMs).toBe('number');
+      await api().get('/api/v1/scheduler/status').set('Authorization', `Bearer ${stranger}`).expect(403);
+      await api().get('/api/v1/scheduler/status').expect(401);
+    });
+
+    it('cancels a pending execution (it never runs); 409 once finished; 404 for other users and bad ids', async () => {
+      const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/cancel-pending'), status: 'paused' }]);
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO executions (job_id, scheduled_for, trigger, status, available_at)
+         VALUES ($1, clock_timestamp(), 'manual', 'pending', clock_timestamp() + interval '1 second') RETURNING id`,
+        [jobId],
+      );
+      const id = rows[0].id;
+      const notFound = await api().post(`/api/v1/executions/${id}/cancel`).set('Authorization', `Bearer ${stranger}`).expect(404);
+      expect(notFound.headers['content-type']).toMatch(/problem\+json/);
+      const cancelled = await api().post(`/api/v1/executions/${id}/cancel`).set('Authorization', `Bearer ${owner}`).expect(200);
+      expect(cancelled.body).toMatchObject({ id, jobId, status: 'cancelled', previousStatus: 'pending', attempt: 1 });
+      const again = await api().post(`/api/v1/executions/${id}/cancel`).set('Authorization', `Bearer ${admin}`).expect(409);
+      expect(again.body.code).toBe('execution_finished');
+      const bad = await api().post(`/api/v1/executions/not-a-uuid/cancel`).set('Authorization', `Bearer ${owner}`).expect(400);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
+      await sleep(1_500);
+      expect(callsTo('/cancel-pending')).toHaveLength(0);
+      expect((await executionsOf(db, jobId)).map((row) => row.status)).toEqual(['cancelled']);
+    });
+
+    it('cancels a running call: the HTTP request is aborted and the status stays cancelled', async () => {
+      let aborted = false;
+      routes.set('/cancel-running', (call, res) => {
+        res.on('close', () => (aborted = !res.writableEnded));
+        setTimeout(() => res.writeHead(200).end('too late'), 3_000);
+      });
+      const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/cancel-running'), maxAttempts: 3 }]);
+      await waitFor(() => callsTo('/cancel-running').length > 0, 5_000);
+      await pause(jobId);
+      const id = String(callsTo('/cancel-running')[0].headers['x-zer08-execution-id']);
+      const cancelled = await api().post(`/api/v1/executions/${id}/cancel`).set('Authorization', `Bearer ${owner}`).expect(200);
+      expect(cancelled.body).toMatchObject({ id, status: 'cancelled', previousStatus: 'running' });
+      await waitFor(() => aborted, 2_000);
+      await sleep(500);
+      const rows = await executionsOf(db, jobId);
+      expect(rows.find((row) => row.id === id)?.status).toBe('cancelled');
+      expect(rows.filter((row) => row.trigger === 'retry')).toHaveLength(0);
+    });
+
+    it('POST /scheduler/stop releases leadership and stops firing; POST /scheduler/start resumes', async () => {
+      const stopped = await api().post('/api/v1/scheduler/stop').set('Authorization', `Bearer ${admin}`).expect(200);
+      expect(stopped.body).toMatchObject({ isLeader: false, dispatching: false });
+      const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/control') }]);
+      await sleep(1_800);
+      expect(await executionsOf(db, jobId)).toHaveLength(0);
+
+      const started = await api().post('/api/v1/scheduler/start').set('Authorization', `Bearer ${admin}`).expect(200);
+      expect(started.body.dispatching).toBe(true);
+      await waitFor(() => callsTo('/control').length > 0, 5_000);
+      await pause(jobId);
+      expect(replica.app.get(SchedulerService).leadership).not.toBeNull();
+      await api().post('/api/v1/scheduler/stop').set('Authorization', `Bearer ${stranger}`).expect(403);
+    });
+  });
+
+  it('purges history older than the retention (per-job override 0 = keep none), leaving other jobs alone', async () => {
+    const [purged, kept] = await insertJobs(db, [
+      { ownerId, schedule: everySecond, target: http('/retention'), status: 'paused', historyRetentionDays: 0 },
+      { ownerId, schedule: everySecond, target: http('/retention'), status: 'paused' },
+    ]);
+    for (const jobId of [purged, kept]) {
+      await db.query(
+        `INSERT INTO executions (job_id, scheduled_for, status, finished_at)
+         SELECT $1, clock_timestamp() - n * interval '1 second', 'succeeded', clock_timestamp() - interval '1 second'
+         FROM generate_series(1, 30) n`,
+        [jobId],
+      );
+    }
+    await replica.app.get(SchedulerService).purgeHistory();
+    expect(await executionsOf(db, purged)).toHaveLength(0);
+    expect(await executionsOf(db, kept)).toHaveLength(30);
+  });
+});
