@@ -52,6 +52,12 @@ export function relativeTime(instant: string | Date | null | undefined, now: num
   return diff > 0 ? `in ${text}` : `${text} ago`;
 }
 
+/** Relative time of a next run; one already past is "due" (the scheduler is about to fire it). */
+export function untilNextRun(instant: string | null | undefined, now: number = Date.now()): string {
+  if (!instant) return '';
+  return Date.parse(instant) < now + 1000 ? 'due now' : relativeTime(instant, now);
+}
+
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   if (ms < 1000) return `${ms} ms`;
