@@ -79,7 +79,10 @@ export async function startReplica(databaseUrl, extraEnv = {}) {
 }
 
 /** Inserts `count` jobs for one owner in a single statement; `schedule` and `nextRunAt` per job. */
-export async function insertJobs(client, { count, schedule, nextRunAt, url, executionType = 'AT_LEAST_ONCE', status = 'active' }) {
+export async function insertJobs(
+  client,
+  { count, schedule, nextRunAt, url, executionType = 'AT_LEAST_ONCE', status = 'active', timeoutMs = 10_000, maxAttempts = 3, initialDelayMs = 1_000 },
+) {
   const {
     rows: [owner],
   } = await client.query(
@@ -88,12 +91,13 @@ export async function insertJobs(client, { count, schedule, nextRunAt, url, exec
     [`owner-${randomUUID()}@bench`],
   );
   await client.query(
-    `INSERT INTO jobs (owner_id, name, schedule, timezone, target, execution_type, max_attempts, next_run_at, status, signing_secret)
+    `INSERT INTO jobs (owner_id, name, schedule, timezone, target, execution_type, max_attempts, initial_delay_ms,
+                       next_run_at, status, signing_secret)
      SELECT $1, 'bench-' || i, $2::jsonb, 'UTC',
-            jsonb_build_object('kind', 'http', 'method', 'POST', 'url', $3::text, 'headers', '{}'::jsonb, 'timeoutMs', 10000),
-            $4, 3, $5::timestamptz, $7, encode(gen_random_bytes(16), 'hex')
+            jsonb_build_object('kind', 'http', 'method', 'POST', 'url', $3::text, 'headers', '{}'::jsonb, 'timeoutMs', $8::int),
+            $4, $9, $10, $5::timestamptz, $7, encode(gen_random_bytes(16), 'hex')
      FROM generate_series(1, $6::int) AS i`,
-    [owner.id, JSON.stringify(schedule), url, executionType, nextRunAt, count, status],
+    [owner.id, JSON.stringify(schedule), url, executionType, nextRunAt, count, status, timeoutMs, maxAttempts, initialDelayMs],
   );
   return owner.id;
 }

@@ -13,17 +13,26 @@ export async function startSink() {
     child.once('message', (message) => resolve(message.port));
     child.once('exit', (code) => reject(new Error(`sink exited with ${code}`)));
   });
-  const base = `http://127.0.0.1:${port}`;
-  const control = new Agent({ connections: 2 });
-  const call = async (path, method = 'GET') => {
-    const { body } = await request(`${base}${path}`, { method, dispatcher: control });
-    return body.text();
-  };
+  let nextId = 0;
+  const pending = new Map();
+  child.on('message', ({ id, result }) => {
+    pending.get(id)?.(result);
+    pending.delete(id);
+  });
+  const call = (command, argument) =>
+    new Promise((resolve) => {
+      const id = ++nextId;
+      pending.set(id, resolve);
+      child.send({ id, command, argument });
+    });
   return {
-    url: `${base}/hook`,
+    url: `http://127.0.0.1:${port}/hook`,
     port,
-    reset: () => call('/__reset', 'POST'),
-    stats: async () => JSON.parse(await call('/__stats')),
+    reset: () => call('reset'),
+    stats: () => call('stats'),
+    /** `{status, delayMs}`: answer every call with `status` after `delayMs`. */
+    setMode: (mode) => call('mode', mode),
+    refuseFor: (ms) => call('refuse', { ms }),
     async waitFor(count, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -33,7 +42,6 @@ export async function startSink() {
       }
     },
     stop: async () => {
-      await control.close();
       child.kill('SIGTERM');
     },
   };
