@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { DbClock } from '../scheduler/db-clock';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../scheduler/scheduler.config';
@@ -14,7 +14,7 @@ const MAX_DRAIN_BYTES = 1024 * 1024;
  * with a per-call timeout, a bounded response read and the ZER08 delivery headers.
  */
 @Injectable()
-export class HttpExecutor implements OnModuleDestroy {
+export class HttpExecutor implements OnApplicationShutdown {
   private readonly agent: Agent;
 
   constructor(
@@ -29,8 +29,9 @@ export class HttpExecutor implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.agent.close().catch(() => undefined);
+  /** After the scheduler drained (beforeApplicationShutdown): close() would wait for calls still in flight. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.destroy().catch(() => undefined);
   }
 
   async run(execution: ClaimedExecution, signal: AbortSignal): Promise<ExecutionOutcome> {
