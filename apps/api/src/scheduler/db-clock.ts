@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 
 /**
  * The database clock is the only clock due decisions use. This keeps the replica's offset
@@ -11,13 +10,8 @@ import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 export class DbClock {
   private readonly logger = new Logger(DbClock.name);
   private offsetMs = 0;
-  private bestRoundTripMs = Number.POSITIVE_INFINITY;
-  private measuredAt = 0;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** Local time source; a seam for tests that simulate a skewed replica clock. */
   localNow: () => number = () => Date.now();
@@ -30,9 +24,9 @@ export class DbClock {
     return this.offsetMs;
   }
 
-  /** Samples a few round trips and keeps the tightest; cheap enough to repeat every few seconds. */
+  /** Samples a few round trips and adopts the offset of the tightest one; cheap enough to repeat every few seconds. */
   async sync(samples = 3): Promise<void> {
-    if (this.localNow() - this.measuredAt > this.config.clockSyncMs * 4) this.bestRoundTripMs = Number.POSITIVE_INFINITY;
+    let best: { roundTrip: number; offset: number } | null = null;
     for (let i = 0; i < samples; i++) {
       try {
         const sentAt = this.localNow();
@@ -41,16 +35,13 @@ export class DbClock {
         );
         const receivedAt = this.localNow();
         const roundTrip = receivedAt - sentAt;
-        // A slow round trip says little about the offset; keep the best recent sample.
-        if (roundTrip <= this.bestRoundTripMs * 1.5 || this.measuredAt === 0) {
-          this.offsetMs = Number(rows[0].db_ms) - (sentAt + roundTrip / 2);
-          this.bestRoundTripMs = Math.min(this.bestRoundTripMs, roundTrip);
-          this.measuredAt = receivedAt;
-        }
+        // The server read its clock somewhere inside the round trip; the midpoint errs by at most half of it.
+        if (best === null || roundTrip < best.roundTrip) best = { roundTrip, offset: Number(rows[0].db_ms) - (sentAt + roundTrip / 2) };
       } catch (error) {
         this.logger.debug(`clock sync failed: ${(error as Error).message}`);
-        return;
+        break;
       }
     }
+    if (best !== null) this.offsetMs = best.offset;
   }
 }

@@ -5,6 +5,7 @@ import { accessTokenFor } from '../../test/test-app';
 import { Replica, startReplica } from '../../test/replicas';
 import { createTestDatabase, TestDatabase } from '../../test/test-database';
 import { verifyDelivery } from '../executor/signature';
+import { DbClock } from './db-clock';
 import { SchedulerService } from './scheduler.service';
 import { executionsOf, insertJobs, insertUser, Sink, SinkCall, sleep, startSink, waitFor } from './scheduler.test-fixtures';
 
@@ -61,6 +62,26 @@ describe('scheduler on one replica', () => {
     const { rows: job } = await db.query(`SELECT call_count, last_status, last_run_at FROM jobs WHERE id = $1`, [jobId]);
     expect(Number(job[0].call_count)).toBe(rows.length);
     expect(job[0].last_status).toBe('succeeded');
+  });
+
+  it('still fires on time when the replica clock runs 30 s behind: timers run on the measured database clock', async () => {
+    const clock = replica.app.get(DbClock);
+    const realNow = clock.localNow;
+    clock.localNow = () => Date.now() - 30_000;
+    try {
+      await clock.sync();
+      expect(clock.offset).toBeGreaterThan(29_900);
+      const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/skewed') }]);
+      await waitFor(() => callsTo('/skewed').length >= 3, 6_000);
+      await pause(jobId);
+      const lateness = callsTo('/skewed').map((call) => call.receivedAt - scheduledForOf(call));
+      expect(Math.max(...lateness)).toBeLessThan(250);
+      // The signature timestamp is database time too, so receivers with good clocks accept it.
+      expect(Math.abs(Number(callsTo('/skewed')[0].headers['x-zer08-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
+    } finally {
+      clock.localNow = realNow;
+      await clock.sync();
+    }
   });
 
   it('signs every delivery so that the recipe in docs/scheduler.md verifies it', async () => {
