@@ -41,6 +41,7 @@ import {
   PROBLEM_SCHEMA,
 } from './jobs.openapi';
 import { JobsService } from './jobs.service';
+import { ValidatedBody } from './validated-body';
 
 const CREATE_EXAMPLE = {
   name: 'nightly-report',
@@ -84,7 +85,7 @@ export class JobsController {
       example: { count: 1, items: [{ id: JOB_EXAMPLE.id, name: 'nightly-report', nextRunAt: JOB_EXAMPLE.nextRunAt, signingSecret: 'q3J…' }] },
     },
   })
-  createMany(@CurrentUser() user: AuthUser, @Body() body: BulkCreateJobsDto): Promise<BulkCreateJobsResponse> {
+  createMany(@CurrentUser() user: AuthUser, @ValidatedBody(BulkCreateJobsDto) body: BulkCreateJobsDto): Promise<BulkCreateJobsResponse> {
     return this.jobs.createMany(user, body);
   }
 
