@@ -23,14 +23,17 @@ export interface DashboardData {
   upcoming: Job[];
   perMinute: MinuteBucket[];
   recentFailures: FailedExecution[];
-  /** How many jobs the activity figures cover (the most recently run ones). */
+  /** How many jobs the activity figures cover (the soonest-firing active ones that ran within the hour). */
   sampledJobs: number;
+  /** Some job ran more than HISTORY_PAGE times within the hour: only its latest runs are counted. */
+  partial: boolean;
 }
 
 const STATUSES: JobStatus[] = ['active', 'paused', 'completed', 'deleted'];
 const FAILED = new Set(['failed', 'timed_out', 'abandoned']);
 const ACTIVITY_JOBS = 15;
 const HOUR = 3_600_000;
+const HISTORY_PAGE = 100;
 
 export function bucketPerMinute(executions: Execution[], now: number): MinuteBucket[] {
   const firstMinute = Math.floor((now - HOUR) / 60_000) * 60_000 + 60_000;
@@ -57,12 +60,12 @@ export async function loadDashboard(now = Date.now()): Promise<DashboardData> {
   const histories = await Promise.all(
     sampled.map((job) =>
       jobsApi
-        .history(job.id, { from, page: 1, pageSize: 100 })
-        .then((page) => page.items.map((execution) => ({ ...execution, jobName: job.name })))
-        .catch(() => [] as FailedExecution[]),
+        .history(job.id, { from, page: 1, pageSize: HISTORY_PAGE })
+        .then((page) => ({ partial: page.total > page.items.length, items: page.items.map((execution) => ({ ...execution, jobName: job.name })) }))
+        .catch(() => ({ partial: false, items: [] as FailedExecution[] })),
     ),
   );
-  const executions = histories.flat();
+  const executions = histories.flatMap((history) => history.items);
   return {
     countsByStatus: Object.fromEntries(counts) as Record<JobStatus, number>,
     upcoming: upcoming.items,
@@ -72,6 +75,7 @@ export async function loadDashboard(now = Date.now()): Promise<DashboardData> {
       .sort((a, b) => b.scheduledFor.localeCompare(a.scheduledFor))
       .slice(0, 8),
     sampledJobs: sampled.length,
+    partial: histories.some((history) => history.partial),
   };
 }
 

@@ -70,7 +70,8 @@ export function describeSchedule(spec: ScheduleSpec, timeZone: string): string {
         days = `monthly on ${listJoin(parts)}`;
       }
       const range = [spec.startDate ? `from ${spec.startDate}` : '', spec.endDate ? `until ${spec.endDate}` : ''].filter(Boolean).join(' ');
-      const overrides = spec.overrideDates?.length ? `; ${plural(spec.overrideDates.length, 'override date')}` : '';
+      const count = spec.overrideDates?.length ?? 0;
+      const overrides = count > 0 ? `; ${count} override date${count === 1 ? '' : 's'}` : '';
       const text = `${days.charAt(0).toUpperCase()}${days.slice(1)} ${times} (${spec.timezone ?? 'UTC'})`;
       return `${text}${range ? ` ${range}` : ''}${overrides}`;
     }

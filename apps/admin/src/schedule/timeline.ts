@@ -23,3 +23,16 @@ export function firesWithin(jobs: Job[], from: number, to: number, perJobLimit =
   }
   return rows;
 }
+
+/**
+ * The next fire after `now` when the server's `nextRunAt` has already passed (it is refreshed
+ * by polling, a frequent job outruns it); null when the schedule has no later fire.
+ */
+export function nextFireAfter(job: Job, now: number): string | null {
+  try {
+    const iterator = schedule(job.schedule, { startAt: job.startAt ?? undefined, endAt: job.endAt ?? undefined });
+    return iterator.next(new Date(now))?.toISOString() ?? null;
+  } catch {
+    return null;
+  }
+}
