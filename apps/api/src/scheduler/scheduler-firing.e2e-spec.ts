@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { accessTokenFor } from '../../test/test-app';
@@ -92,6 +94,17 @@ describe('scheduler on one replica', () => {
     await pause(jobId);
     const headers = { timestamp: String(call.headers['x-zer08-timestamp']), signature: String(call.headers['x-zer08-signature']) };
     expect(verifyDelivery('whsec_test_123', headers, call.body)).toBe(true);
+    // The receiver snippet printed in docs/scheduler.md, run verbatim against the real delivery.
+    const docs = readFileSync(join(__dirname, '../../../../docs/scheduler.md'), 'utf8');
+    const snippet = /```js\n([\s\S]*?)```/.exec(docs)?.[1] ?? '';
+    const verifyZer08 = new Function('require', `${snippet}\nreturn verifyZer08;`)(require) as (
+      secret: string,
+      headers: SinkCall['headers'],
+      rawBody: string,
+    ) => boolean;
+    expect(verifyZer08('whsec_test_123', call.headers, call.body)).toBe(true);
+    expect(verifyZer08('another-secret', call.headers, call.body)).toBe(false);
+    expect(verifyZer08('whsec_test_123', call.headers, `${call.body} `)).toBe(false);
     expect(verifyDelivery('another-secret', headers, call.body)).toBe(false);
     expect(verifyDelivery('whsec_test_123', headers, call.body.replace('signed', 'forged'))).toBe(false);
     expect(JSON.parse(call.body)).toEqual({ path: '/signed' });
