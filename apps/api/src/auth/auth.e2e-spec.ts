@@ -218,14 +218,6 @@ describe('auth routes (/api/v1/auth)', () => {
       const again = await login(alice.email, alicePassword);
       await me(again.accessToken).expect(200);
     });
-
-    it('applies a revocation made by another replica once the cache period ends (tokens_valid_after)', async () => {
-      const tokens = await login(alice.email, alicePassword);
-      await me(tokens.accessToken).expect(200);
-      await database.query(`UPDATE users SET tokens_valid_after = now() + interval '1 second' WHERE id = $1`, [alice.id]);
-      // This replica cached the user a moment ago; another replica's write shows after AUTH_USER_CACHE_MS.
-      await me(tokens.accessToken).expect(200);
-    });
   });
 
   describe('POST /auth/password', () => {
