@@ -9,7 +9,7 @@ import { Sink, startSink } from './support/sink';
 jest.setTimeout(120_000);
 
 const ADMIN = { email: 'admin@zer08.test', password: 'admin-e2e-password' };
-const USER = { email: 'user@zer08.test', password: 'user-e2e-password' };
+const USER = { email: 'user@zer08.test', password: 'user-e2e-password', newPassword: 'user-e2e-password-2' };
 const SCREENSHOTS = join(WORKSPACE_ROOT, 'docs/screenshots');
 const JOB_NAME = 'sink-every-2s';
 
@@ -185,7 +185,7 @@ describe('admin console in a real browser against a real server', () => {
     await page.waitForSelector('[data-testid="job-status"][data-status="paused"]');
   });
 
-  it('lets the admin create a user and change their own password form', async () => {
+  it('lets the admin create a user and shows the profile page', async () => {
     await page.goto(url('/users'));
     await page.locator('#new-user-email').fill(USER.email);
     await page.locator('#new-user-password').fill(USER.password);
@@ -208,13 +208,33 @@ describe('admin console in a real browser against a real server', () => {
     await page.goto(url('/users'));
     await page.waitForURL(url('/'));
     expect(await page.locator('a.nav-link:has-text("Users")').count()).toBe(0);
+    expect(await page.locator('[data-testid="cluster-card"]').count()).toBe(0);
+  });
+
+  it('lets a user change their own password, refusing a wrong current one', async () => {
+    await page.goto(url('/profile'));
+    await page.locator('#current-password').fill('not-my-password');
+    await page.locator('#new-password').fill(USER.newPassword);
+    await page.locator('#confirm-password').fill(USER.newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.waitForSelector('.n-form-item:has(#current-password) .n-form-item-feedback--error');
+    await page.locator('#current-password').fill(USER.password);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.waitForSelector('.n-message:has-text("Password changed")');
+    // The change revokes access tokens issued so far; this session renews itself and carries on.
+    await page.goto(url('/jobs'));
+    await page.waitForSelector('[data-testid="jobs-table"] .n-data-table-empty');
+    expect(new URL(page.url()).pathname).toBe('/jobs');
+    await page.evaluate(() => localStorage.clear());
+    await login(USER.email, USER.newPassword);
+    await expectText('[data-testid="current-user"]', USER.email);
   });
 
   it('sends the user to the login page, keeping the route, once the session cannot be renewed', async () => {
     await page.evaluate(() => localStorage.setItem('zer08.session', JSON.stringify({ accessToken: 'bad', refreshToken: 'revoked', user: null })));
     await page.goto(url('/jobs'));
     await page.waitForURL(/\/login\?redirect=(%2F|\/)jobs/);
-    await login(USER.email, USER.password);
+    await login(USER.email, USER.newPassword);
     expect(new URL(page.url()).pathname).toBe('/jobs');
   });
 
