@@ -92,17 +92,19 @@ const RECORD_TYPES = INSERT_COLUMNS.map((c) => `${c} ${c === 'id' || c === 'owne
  * Every job statement is ONE SQL statement: the row change, its audit row and the NOTIFY commit
  * together (a data-modifying CTE is atomic), with no BEGIN/COMMIT round trips.
  */
-const INSERT_JOBS = `
+const insertJobs = (returning: string, auditChanges: string) => `
   WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${RECORD_TYPES})),
   inserted AS (
     INSERT INTO jobs (${INSERT_COLUMNS.join(', ')})
     SELECT ${INSERT_COLUMNS.join(', ')} FROM input
-    RETURNING ${JOB_COLUMNS}
+    RETURNING ${returning}
   ),
   audit AS (
-    INSERT INTO job_audit (job_id, actor_id, action, changes)
-    SELECT id, $2::uuid, 'created', jsonb_build_object('name', name, 'schedule', schedule, 'target', target) FROM inserted
+    INSERT INTO job_audit (job_id, actor_id, action, changes) SELECT id, $2::uuid, 'created', ${auditChanges} FROM inserted
   )`;
+const INSERT_ONE = insertJobs(JOB_COLUMNS, `jsonb_build_object('name', name, 'schedule', schedule, 'target', target)`);
+/** A bulk audits each job as created by a bulk (the definitions are in the rows themselves). */
+const INSERT_BULK = insertJobs('id, next_run_at', `'{"source": "bulk"}'::jsonb`);
 
 export interface JobScope {
   /** null: every owner (admins). */
@@ -142,16 +144,21 @@ export class JobsRepository {
 
   async insertOne(job: NewJobRow, actorId: string): Promise<JobRow> {
     const { rows } = await this.pool.query<JobRow>(
-      `${INSERT_JOBS} SELECT inserted.*, pg_notify('${JOBS_CHANGED_CHANNEL}', inserted.id::text)::text AS notified FROM inserted`,
+      `${INSERT_ONE} SELECT inserted.*, pg_notify('${JOBS_CHANGED_CHANNEL}', inserted.id::text)::text AS notified FROM inserted`,
       [JSON.stringify([job]), actorId],
     );
     return rows[0];
   }
 
-  /** All or nothing: one statement inserts every job, its audit rows and the notifications. */
+  /**
+   * All or nothing: one statement inserts every job and its audit rows. One NOTIFY (payload: the
+   * earliest-due new job) is enough to wake the scheduler, which re-reads the earliest next_run_at.
+   */
   async insertMany(jobs: NewJobRow[], actorId: string): Promise<number> {
     const { rows } = await this.pool.query<{ count: string }>(
-      `${INSERT_JOBS} SELECT count(pg_notify('${JOBS_CHANGED_CHANNEL}', inserted.id::text)::text) AS count FROM inserted`,
+      `${INSERT_BULK},
+       counted AS (SELECT count(*) AS count, (array_agg(id ORDER BY next_run_at NULLS LAST))[1] AS first_id FROM inserted)
+       SELECT count, pg_notify('${JOBS_CHANGED_CHANNEL}', first_id::text)::text AS notified FROM counted`,
       [JSON.stringify(jobs), actorId],
     );
     return Number(rows[0].count);
