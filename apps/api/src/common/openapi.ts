@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { nestedSchemaOptions } from '../jobs/openapi-discriminators';
 
 /**
  * OpenAPI at /api/docs. DTOs live in libs/contracts without Nest decorators, so their
@@ -18,7 +19,7 @@ export function setUpOpenApi(app: INestApplication): void {
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  const validatorSchemas = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/' });
+  const validatorSchemas = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/', ...nestedSchemaOptions() });
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...(validatorSchemas as Record<string, object>) },

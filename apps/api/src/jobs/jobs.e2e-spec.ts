@@ -303,6 +303,32 @@ describe('jobs API', () => {
     expect(payloads).toEqual([job.id, job.id]);
   });
 
+  it('documents every route and the discriminated DTOs in OpenAPI', async () => {
+    const { body } = await http.get('/api/docs/openapi.json').expect(200);
+    for (const path of [
+      '/api/v1/jobs',
+      '/api/v1/jobs/bulk',
+      '/api/v1/jobs/{id}',
+      '/api/v1/jobs/{id}/pause',
+      '/api/v1/jobs/{id}/resume',
+      '/api/v1/jobs/{id}/trigger',
+      '/api/v1/jobs/{id}/restore',
+      '/api/v1/jobs/{id}/schedule',
+      '/api/v1/jobs/{id}/audit',
+      '/api/v1/jobs/{id}/history',
+      '/api/v1/executions/{id}',
+      '/api/v1/schedules/preview',
+      '/api/schedule',
+      '/api/jobs',
+      '/api/job/{id}',
+    ]) {
+      expect(body.paths).toHaveProperty([path]);
+    }
+    expect(body.components.schemas.CreateJobDto.properties.schedule.discriminator.propertyName).toBe('kind');
+    expect(body.components.schemas.BulkCreateJobsDto.properties.jobs.items).toEqual({ $ref: '#/components/schemas/CreateJobDto' });
+    expect(body.paths['/api/v1/jobs'].post.requestBody.content['application/json'].examples.cron.value.name).toBe('nightly-report');
+  });
+
   it('requires authentication on every route', async () => {
     const response = await http.get('/api/v1/jobs').expect(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
