@@ -225,7 +225,7 @@ describe('admin console in a real browser against a real server', () => {
     await page.goto(url('/jobs'));
     await page.waitForSelector('[data-testid="jobs-table"] .n-data-table-empty');
     expect(new URL(page.url()).pathname).toBe('/jobs');
-    await page.evaluate(() => localStorage.clear());
+    await logout();
     await login(USER.email, USER.newPassword);
     await expectText('[data-testid="current-user"]', USER.email);
   });
@@ -271,6 +271,22 @@ describe('admin console in a real browser against a real server', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.setViewportSize(DESKTOP);
+    await page.goto(url('/'));
+  });
+
+  it('lets the admin disable and then delete a user', async () => {
+    await page.goto(url('/users'));
+    await page.getByLabel(`${USER.email} enabled`).click();
+    await page.waitForSelector(`.n-message:has-text("Updated ${USER.email}")`);
+    const refused = await fetch(url('/api/v1/auth/login'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: USER.email, password: USER.newPassword }),
+    });
+    expect(refused.status).toBe(401);
+    await page.locator(`[data-testid="users-table"] tr:has-text("${USER.email}")`).getByRole('button', { name: 'Delete' }).click();
+    await page.locator('.n-popconfirm').getByRole('button', { name: 'Delete' }).click();
+    await page.waitForSelector(`[data-testid="users-table"] td:has-text("${USER.email}")`, { state: 'detached' });
   });
 
   it('logged no console errors and no uncaught exceptions along the way', () => {
