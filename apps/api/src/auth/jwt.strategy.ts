@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -24,7 +25,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: settings.JWT_SECRET,
+      // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a
+      // PEM public key and pays for the failure (~0.4 ms, 40x the HMAC check) on every request.
+      secretOrKey: createSecretKey(Buffer.from(settings.JWT_SECRET)) as unknown as string,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });
