@@ -29,6 +29,8 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
     LOG_LEVEL: 'error',
     ADMIN_DIST_DIR: 'does-not-exist',
+    // API tests see only what they write; scheduler tests start replicas (test/replicas.ts) or opt in.
+    SCHEDULER_ENABLED: 'false',
     ...overrides,
   });
   const { app } = await createApp(env);

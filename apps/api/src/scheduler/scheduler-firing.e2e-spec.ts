@@ -49,6 +49,37 @@ describe('scheduler on one replica', () => {
     await database?.drop();
   });
 
+  it('signs every delivery so that the recipe in docs/scheduler.md verifies it', async () => {
+    const [jobId] = await insertJobs(db, [
+      { ownerId, schedule: everySecond, target: http('/signed', { headers: { 'X-Custom': 'yes' } }), signingSecret: 'whsec_test_123' },
+    ]);
+    const [call] = await waitFor(() => (callsTo('/signed').length > 0 ? callsTo('/signed') : null), 5_000);
+    await pause(jobId);
+    const headers = { timestamp: String(call.headers['x-zer08-timestamp']), signature: String(call.headers['x-zer08-signature']) };
+    expect(verifyDelivery('whsec_test_123', headers, call.body)).toBe(true);
+    // The receiver snippet printed in docs/scheduler.md, run verbatim against the real delivery.
+    const docs = readFileSync(join(__dirname, '../../../../docs/scheduler.md'), 'utf8');
+    const snippet = /```js\n([\s\S]*?)```/.exec(docs)?.[1] ?? '';
+    const verifyZer08 = new Function('require', `${snippet}\nreturn verifyZer08;`)(require) as (
+      secret: string,
+      headers: SinkCall['headers'],
+      rawBody: string,
+    ) => boolean;
+    expect(verifyZer08('whsec_test_123', call.headers, call.body)).toBe(true);
+    expect(verifyZer08('another-secret', call.headers, call.body)).toBe(false);
+    expect(verifyZer08('whsec_test_123', call.headers, `${call.body} `)).toBe(false);
+    expect(verifyDelivery('another-secret', headers, call.body)).toBe(false);
+    expect(verifyDelivery('whsec_test_123', headers, call.body.replace('signed', 'forged'))).toBe(false);
+    expect(JSON.parse(call.body)).toEqual({ path: '/signed' });
+    expect(call.headers['content-type']).toBe('application/json');
+    expect(call.headers['x-custom']).toBe('yes');
+    expect(call.headers['x-zer08-attempt']).toBe('1');
+    expect(call.headers['idempotency-key']).toMatch(new RegExp(`^${jobId}:\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z$`));
+    const rows = await finished(jobId, 1);
+    expect(rows.map((row) => row.id)).toContain(call.headers['x-zer08-execution-id']);
+  });
+
+  // Runs after the signature test: the lateness bound is about steady state, not the first call of a cold jest worker.
   it('fires an every-second cron job on time: sink receive time - scheduledFor < 250 ms', async () => {
     const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/on-time') }]);
     await waitFor(() => callsTo('/on-time').length >= 4, 8_000);
@@ -84,36 +115,6 @@ describe('scheduler on one replica', () => {
       clock.localNow = realNow;
       await clock.sync();
     }
-  });
-
-  it('signs every delivery so that the recipe in docs/scheduler.md verifies it', async () => {
-    const [jobId] = await insertJobs(db, [
-      { ownerId, schedule: everySecond, target: http('/signed', { headers: { 'X-Custom': 'yes' } }), signingSecret: 'whsec_test_123' },
-    ]);
-    const [call] = await waitFor(() => (callsTo('/signed').length > 0 ? callsTo('/signed') : null), 5_000);
-    await pause(jobId);
-    const headers = { timestamp: String(call.headers['x-zer08-timestamp']), signature: String(call.headers['x-zer08-signature']) };
-    expect(verifyDelivery('whsec_test_123', headers, call.body)).toBe(true);
-    // The receiver snippet printed in docs/scheduler.md, run verbatim against the real delivery.
-    const docs = readFileSync(join(__dirname, '../../../../docs/scheduler.md'), 'utf8');
-    const snippet = /```js\n([\s\S]*?)```/.exec(docs)?.[1] ?? '';
-    const verifyZer08 = new Function('require', `${snippet}\nreturn verifyZer08;`)(require) as (
-      secret: string,
-      headers: SinkCall['headers'],
-      rawBody: string,
-    ) => boolean;
-    expect(verifyZer08('whsec_test_123', call.headers, call.body)).toBe(true);
-    expect(verifyZer08('another-secret', call.headers, call.body)).toBe(false);
-    expect(verifyZer08('whsec_test_123', call.headers, `${call.body} `)).toBe(false);
-    expect(verifyDelivery('another-secret', headers, call.body)).toBe(false);
-    expect(verifyDelivery('whsec_test_123', headers, call.body.replace('signed', 'forged'))).toBe(false);
-    expect(JSON.parse(call.body)).toEqual({ path: '/signed' });
-    expect(call.headers['content-type']).toBe('application/json');
-    expect(call.headers['x-custom']).toBe('yes');
-    expect(call.headers['x-zer08-attempt']).toBe('1');
-    expect(call.headers['idempotency-key']).toMatch(new RegExp(`^${jobId}:\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z$`));
-    const rows = await finished(jobId, 1);
-    expect(rows.map((row) => row.id)).toContain(call.headers['x-zer08-execution-id']);
   });
 
   it('retries a failing callback with exponential backoff, same idempotency key, then ends failed', async () => {
@@ -232,6 +233,23 @@ describe('scheduler on one replica', () => {
     expect(skipped.every((row) => /forbid/.test(row.error ?? ''))).toBe(true);
     for (let i = 1; i < ran.length; i++) expect(ran[i].started_at!.getTime()).toBeGreaterThanOrEqual(ran[i - 1].finished_at!.getTime());
     expect(callsTo('/forbid')).toHaveLength(ran.length);
+  });
+
+  it('concurrency replace: each new occurrence cancels the running call (aborting it) and fires', async () => {
+    let aborted = 0;
+    routes.set('/replace', (_call, res) => {
+      res.on('close', () => (aborted += res.writableEnded ? 0 : 1));
+      setTimeout(() => res.writeHead(200).end('done'), 1_600).unref();
+    });
+    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/replace', { timeoutMs: 10_000 }), concurrency: 'replace', maxAttempts: 3 }]);
+    await waitFor(() => callsTo('/replace').length >= 3, 6_000);
+    await pause(jobId);
+    const rows = await finished(jobId, 3);
+    const cancelled = rows.filter((row) => row.status === 'cancelled');
+    expect(cancelled.length).toBeGreaterThanOrEqual(2);
+    expect(cancelled.every((row) => /replace/.test(row.error ?? ''))).toBe(true);
+    expect(rows.filter((row) => row.trigger === 'retry')).toHaveLength(0);
+    await waitFor(() => aborted >= 2, 2_000);
   });
 
   it('pause stops new executions, resume starts them again', async () => {

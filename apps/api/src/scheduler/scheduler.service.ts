@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { CancelledExecutionDto, SchedulerStatusDto } from '@zer08/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { CallAborted } from '../executor/abort-reasons';
+import { HttpExecutor } from '../executor/http-executor';
 import { DbClock } from './db-clock';
 import { ExecutionsRepository } from './executions.repository';
 import { FiringLoop } from './firing-loop';
@@ -40,6 +41,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     private readonly executions: ExecutionsRepository,
     private readonly replicas: ReplicasRepository,
     private readonly clock: DbClock,
+    private readonly http: HttpExecutor,
   ) {
     this.election.onChange((leadership) => this.onLeadership(leadership));
   }
@@ -58,7 +60,10 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.enabled) return;
-    await this.clock.sync();
+    await Promise.all([
+      this.clock.sync(),
+      this.http.warmUp().catch((error: Error) => this.logger.warn(`HTTP warm-up failed: ${error.message}`)),
+    ]);
     this.listener.start({
       jobsChanged: () => {
         this.firingLoop.wake();
