@@ -19,7 +19,8 @@ describe('auth settings', () => {
 
   afterAll(() => testApp.close());
 
-  const attempt = (email: string, password = 'wrong-password') => http.post('/api/v1/auth/login').send({ email, password });
+  const attempt = (email: string, password = 'wrong-password') =>
+    http.post('/api/v1/auth/login').send({ email, password });
 
   it('answers 429 problem+json with Retry-After once one email was tried too often from one IP, even with the right password', async () => {
     for (let i = 0; i < 3; i += 1) await attempt(TEST_ADMIN_EMAIL).expect(401);
@@ -41,15 +42,20 @@ describe('auth settings', () => {
   });
 
   it('does not limit other routes', async () => {
-    for (let i = 0; i < 10; i += 1) await http.post('/api/v1/auth/refresh').send({ refreshToken: 'unknown' }).expect(401);
+    for (let i = 0; i < 10; i += 1)
+      await http.post('/api/v1/auth/refresh').send({ refreshToken: 'unknown' }).expect(401);
   });
 
   it('with AUTH_USER_CACHE_MS=0, sees a revocation written by another replica on the very next request', async () => {
     // Logins are rate limited in this app, so mint the token as the login route does; revoke it as another replica would.
-    const [admin] = await testApp.app.get(DataSource).query(`SELECT id, email, role FROM users WHERE email = $1`, [TEST_ADMIN_EMAIL]);
+    const [admin] = await testApp.app
+      .get(DataSource)
+      .query(`SELECT id, email, role FROM users WHERE email = $1`, [TEST_ADMIN_EMAIL]);
     const token = accessTokenFor(testApp.env, admin, 900);
     await http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
-    await testApp.app.get(DataSource).query(`UPDATE users SET tokens_valid_after = now() + interval '1 second' WHERE id = $1`, [admin.id]);
+    await testApp.app
+      .get(DataSource)
+      .query(`UPDATE users SET tokens_valid_after = now() + interval '1 second' WHERE id = $1`, [admin.id]);
     const refused = await http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
     expect(refused.body.code).toBe('token_revoked');
   });

@@ -48,7 +48,15 @@ export const REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 60 * 60;
 
 export function loadAuthSettings(config: ConfigService): AuthSettings {
   const raw = Object.fromEntries(
-    (['JWT_SECRET', 'AUTH_LOGIN_RATE_LIMIT', 'AUTH_LOGIN_IP_RATE_LIMIT', 'AUTH_LOGIN_RATE_WINDOW_SECONDS', 'AUTH_USER_CACHE_MS'] as const)
+    (
+      [
+        'JWT_SECRET',
+        'AUTH_LOGIN_RATE_LIMIT',
+        'AUTH_LOGIN_IP_RATE_LIMIT',
+        'AUTH_LOGIN_RATE_WINDOW_SECONDS',
+        'AUTH_USER_CACHE_MS',
+      ] as const
+    )
       .map((name) => [name, config.get<unknown>(name)])
       .filter(([, value]) => value !== undefined),
   );
@@ -56,7 +64,9 @@ export function loadAuthSettings(config: ConfigService): AuthSettings {
   const errors = validateSync(settings);
   if (errors.length > 0) {
     const problems = errors.flatMap((error) =>
-      Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
+      Object.values(error.constraints ?? {}).map((message) =>
+        message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+      ),
     );
     throw new Error(`Invalid auth configuration:\n  - ${problems.join('\n  - ')}`);
   }

@@ -37,12 +37,20 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Log in with email and password',
-    description: 'Answers an access token (JWT, 15 minutes) and a rotating refresh token (14 days). Limited to 10 attempts a minute per client IP and email.',
+    description:
+      'Answers an access token (JWT, 15 minutes) and a rotating refresh token (14 days). Limited to 10 attempts a minute per client IP and email.',
   })
-  @ApiBody({ type: LoginDto, examples: { admin: { value: { email: 'admin@zer08.local', password: 'correct horse battery staple' } } } })
+  @ApiBody({
+    type: LoginDto,
+    examples: { admin: { value: { email: 'admin@zer08.local', password: 'correct horse battery staple' } } },
+  })
   @ApiOkResponse({ schema: { $ref: getSchemaPath('AuthTokensDto'), example: TOKENS_EXAMPLE } })
   @ApiResponse({ status: 400, description: 'Invalid body; `errors` names the field.', content: PROBLEM })
-  @ApiResponse({ status: 401, description: '`invalid_credentials`: unknown email, wrong password or disabled account.', content: PROBLEM })
+  @ApiResponse({
+    status: 401,
+    description: '`invalid_credentials`: unknown email, wrong password or disabled account.',
+    content: PROBLEM,
+  })
   @ApiResponse({ status: 429, description: '`rate_limited`; see `Retry-After`.', content: PROBLEM })
   login(@Body() body: LoginDto): Promise<AuthTokensDto> {
     return this.auth.login(body.email, body.password);
@@ -54,10 +62,12 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Exchange a refresh token for a new token pair',
-    description: 'The presented refresh token is spent. Presenting a spent token again revokes its whole family (theft detection).',
+    description:
+      'The presented refresh token is spent. Presenting a spent token again revokes its whole family (theft detection).',
   })
   @ApiBody({ type: RefreshTokenDto })
   @ApiOkResponse({ schema: { $ref: getSchemaPath('AuthTokensDto'), example: TOKENS_EXAMPLE } })
+  @ApiResponse({ status: 400, description: 'Invalid body; `errors` names the field.', content: PROBLEM })
   @ApiResponse({ status: 401, description: '`invalid_refresh_token` or `refresh_token_reused`.', content: PROBLEM })
   refresh(@Body() body: RefreshTokenDto): Promise<AuthTokensDto> {
     return this.auth.refresh(body.refreshToken);
@@ -79,6 +89,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Log out everywhere: revokes every refresh token and every access token issued so far' })
   @ApiNoContentResponse({ description: 'Every session ended.' })
+  @ApiResponse({ status: 401, description: 'Missing, invalid, expired or revoked access token.', content: PROBLEM })
   logoutEverywhere(@CurrentUser() user: AuthUser): Promise<void> {
     return this.auth.logoutEverywhere(user.id);
   }
@@ -87,6 +98,7 @@ export class AuthController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'Who the access token belongs to' })
   @ApiOkResponse({ schema: { $ref: getSchemaPath('MeDto') } })
+  @ApiResponse({ status: 401, description: 'Missing, invalid, expired or revoked access token.', content: PROBLEM })
   me(@CurrentUser() user: AuthUser): Promise<MeDto> {
     return this.auth.me(user.id);
   }
@@ -103,7 +115,9 @@ export class AuthController {
   })
   @ApiBody({ type: ChangePasswordDto })
   @ApiNoContentResponse({ description: 'Changed.' })
+  @ApiResponse({ status: 401, description: 'Missing, invalid, expired or revoked access token.', content: PROBLEM })
   @ApiResponse({ status: 400, description: 'Invalid body or wrong `currentPassword`.', content: PROBLEM })
+  @ApiResponse({ status: 429, description: '`rate_limited`; see `Retry-After`.', content: PROBLEM })
   changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
     return this.auth.changePassword(user, body.currentPassword, body.newPassword);
   }

@@ -24,8 +24,13 @@ describe('auth routes (/api/v1/auth)', () => {
     (await http.post('/api/v1/auth/login').send({ email, password }).expect(200)).body as Tokens;
   const me = (accessToken: string) => http.get('/api/v1/auth/me').set('Authorization', `Bearer ${accessToken}`);
   const createUser = async (email: string, password: string, role: 'admin' | 'user' = 'user') =>
-    (await http.post('/api/v1/users').set('Authorization', `Bearer ${admin.accessToken}`).send({ email, password, role }).expect(201))
-      .body as { id: string; email: string; role: 'user' };
+    (
+      await http
+        .post('/api/v1/users')
+        .set('Authorization', `Bearer ${admin.accessToken}`)
+        .send({ email, password, role })
+        .expect(201)
+    ).body as { id: string; email: string; role: 'user' };
 
   beforeAll(async () => {
     // Login throttling has its own spec (auth-throttle.e2e-spec.ts); here it must not interfere.
@@ -51,21 +56,31 @@ describe('auth routes (/api/v1/auth)', () => {
       const claims = new JwtService().decode(tokens.accessToken) as Record<string, unknown>;
       expect(claims).toMatchObject({ sub: alice.id, email: 'alice@test.zer08', role: 'user', typ: 'access' });
       expect((claims.exp as number) - Math.floor(claims.iat as number)).toBe(900);
-      const header = JSON.parse(Buffer.from(tokens.accessToken.split('.')[0], 'base64url').toString()) as { alg: string };
+      const header = JSON.parse(Buffer.from(tokens.accessToken.split('.')[0], 'base64url').toString()) as {
+        alg: string;
+      };
       expect(header.alg).toBe('HS256');
     });
 
     it('stores refresh tokens hashed, never as issued', async () => {
       const tokens = await login(alice.email, alicePassword);
-      const stored = await database.query(`SELECT token_hash FROM refresh_tokens WHERE token_hash = $1`, [tokens.refreshToken]);
+      const stored = await database.query(`SELECT token_hash FROM refresh_tokens WHERE token_hash = $1`, [
+        tokens.refreshToken,
+      ]);
       expect(stored).toHaveLength(0);
-      const [{ count }] = await database.query(`SELECT count(*)::int AS count FROM refresh_tokens WHERE user_id = $1`, [alice.id]);
+      const [{ count }] = await database.query(`SELECT count(*)::int AS count FROM refresh_tokens WHERE user_id = $1`, [
+        alice.id,
+      ]);
       expect(count).toBeGreaterThan(0);
     });
 
     it('answers the same 401 for an unknown email, a wrong password and a disabled account, hashing in every case', async () => {
       const disabled = await createUser('disabled@test.zer08', 'disabled-password-1');
-      await http.patch(`/api/v1/users/${disabled.id}`).set('Authorization', `Bearer ${admin.accessToken}`).send({ disabled: true }).expect(200);
+      await http
+        .patch(`/api/v1/users/${disabled.id}`)
+        .set('Authorization', `Bearer ${admin.accessToken}`)
+        .send({ disabled: true })
+        .expect(200);
       const verify = jest.spyOn(testApp.app.get(PasswordHasher), 'verify');
       try {
         const attempts = [
@@ -99,7 +114,12 @@ describe('auth routes (/api/v1/auth)', () => {
   describe('access tokens', () => {
     it('GET /auth/me answers the caller', async () => {
       const response = await me(admin.accessToken).expect(200);
-      expect(response.body).toEqual({ id: admin.user.id, email: TEST_ADMIN_EMAIL, role: 'admin', createdAt: expect.any(String) });
+      expect(response.body).toEqual({
+        id: admin.user.id,
+        email: TEST_ADMIN_EMAIL,
+        role: 'admin',
+        createdAt: expect.any(String),
+      });
       expect(new Date(response.body.createdAt).toString()).not.toBe('Invalid Date');
     });
 
@@ -111,10 +131,16 @@ describe('auth routes (/api/v1/auth)', () => {
       ['no Authorization header', () => ({}), 'missing_token'],
       ['another scheme', () => ({ Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }), 'missing_token'],
       ['a malformed token', () => ({ Authorization: 'Bearer not-a-jwt' }), 'invalid_token'],
-      ['an expired token', () => ({ Authorization: `Bearer ${accessTokenFor(testApp.env, alice, -10)}` }), 'token_expired'],
+      [
+        'an expired token',
+        () => ({ Authorization: `Bearer ${accessTokenFor(testApp.env, alice, -10)}` }),
+        'token_expired',
+      ],
       [
         'a token signed with another secret',
-        () => ({ Authorization: `Bearer ${accessTokenFor({ ...testApp.env, JWT_SECRET: 'another-secret-that-is-long-enough-to-sign' }, alice)}` }),
+        () => ({
+          Authorization: `Bearer ${accessTokenFor({ ...testApp.env, JWT_SECRET: 'another-secret-that-is-long-enough-to-sign' }, alice)}`,
+        }),
         'invalid_token',
       ],
       [
@@ -129,18 +155,24 @@ describe('auth routes (/api/v1/auth)', () => {
         () => {
           const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
           const now = Math.floor(Date.now() / 1000);
-          return { Authorization: `Bearer ${encode({ alg: 'none', typ: 'JWT' })}.${encode({ sub: admin.user.id, role: 'admin', typ: 'access', iat: now, exp: now + 60 })}.` };
+          return {
+            Authorization: `Bearer ${encode({ alg: 'none', typ: 'JWT' })}.${encode({ sub: admin.user.id, role: 'admin', typ: 'access', iat: now, exp: now + 60 })}.`,
+          };
         },
         'invalid_token',
       ],
       [
         'a token whose subject is not a UUID',
-        () => ({ Authorization: `Bearer ${accessTokenFor(testApp.env, { id: 'not-a-uuid', email: 'x@y.z', role: 'admin' })}` }),
+        () => ({
+          Authorization: `Bearer ${accessTokenFor(testApp.env, { id: 'not-a-uuid', email: 'x@y.z', role: 'admin' })}`,
+        }),
         'invalid_token',
       ],
       [
         'a token of a user that does not exist',
-        () => ({ Authorization: `Bearer ${accessTokenFor(testApp.env, { id: '00000000-0000-4000-8000-000000000000', email: 'x@y.z', role: 'admin' })}` }),
+        () => ({
+          Authorization: `Bearer ${accessTokenFor(testApp.env, { id: '00000000-0000-4000-8000-000000000000', email: 'x@y.z', role: 'admin' })}`,
+        }),
         'token_revoked',
       ],
     ];
@@ -170,7 +202,8 @@ describe('auth routes (/api/v1/auth)', () => {
   describe('refresh token rotation', () => {
     it('issues a new pair and refuses the spent refresh token; reusing it revokes the whole family', async () => {
       const first = await login(alice.email, alicePassword);
-      const second = (await http.post('/api/v1/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200)).body as Tokens;
+      const second = (await http.post('/api/v1/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200))
+        .body as Tokens;
       expect(second.refreshToken).not.toBe(first.refreshToken);
       expect(second.user).toEqual({ id: alice.id, email: alice.email, role: 'user' });
       await me(second.accessToken).expect(200);
@@ -184,15 +217,23 @@ describe('auth routes (/api/v1/auth)', () => {
 
     it('lets exactly one of two concurrent uses of a refresh token win', async () => {
       const tokens = await login(alice.email, alicePassword);
-      const responses = await Promise.all([1, 2, 3].map(() => http.post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken })));
+      const responses = await Promise.all(
+        [1, 2, 3].map(() => http.post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken })),
+      );
       expect(responses.map((response) => response.status).sort()).toEqual([200, 401, 401]);
     });
 
     it('refuses unknown and expired refresh tokens', async () => {
-      const unknown = await http.post('/api/v1/auth/refresh').send({ refreshToken: 'A'.repeat(43) }).expect(401);
+      const unknown = await http
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: 'A'.repeat(43) })
+        .expect(401);
       expect(unknown.body.code).toBe('invalid_refresh_token');
       const tokens = await login(alice.email, alicePassword);
-      await database.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1 AND replaced_by IS NULL AND revoked_at IS NULL`, [alice.id]);
+      await database.query(
+        `UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1 AND replaced_by IS NULL AND revoked_at IS NULL`,
+        [alice.id],
+      );
       const expired = await http.post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
       expect(expired.body.code).toBe('invalid_refresh_token');
     });
@@ -242,7 +283,8 @@ describe('auth routes (/api/v1/auth)', () => {
       expect((await me(here.accessToken).expect(401)).body.code).toBe('token_revoked');
       expect((await me(there.accessToken).expect(401)).body.code).toBe('token_revoked');
       await http.post('/api/v1/auth/refresh').send({ refreshToken: there.refreshToken }).expect(401);
-      const refreshed = (await http.post('/api/v1/auth/refresh').send({ refreshToken: here.refreshToken }).expect(200)).body as Tokens;
+      const refreshed = (await http.post('/api/v1/auth/refresh').send({ refreshToken: here.refreshToken }).expect(200))
+        .body as Tokens;
       await me(refreshed.accessToken).expect(200);
 
       await http.post('/api/v1/auth/login').send({ email: carol.email, password: 'carol-password-1' }).expect(401);
@@ -252,7 +294,9 @@ describe('auth routes (/api/v1/auth)', () => {
 
   describe('bad input answers 400 naming the field and changes nothing', () => {
     const snapshot = async () => ({
-      users: await database.query(`SELECT id, email, role, disabled, password_hash, tokens_valid_after, updated_at FROM users ORDER BY id`),
+      users: await database.query(
+        `SELECT id, email, role, disabled, password_hash, tokens_valid_after, updated_at FROM users ORDER BY id`,
+      ),
       tokens: await database.query(`SELECT id, revoked_at, replaced_by FROM refresh_tokens ORDER BY id`),
     });
 
@@ -270,22 +314,47 @@ describe('auth routes (/api/v1/auth)', () => {
       ['/auth/logout', 'missing refreshToken', {}, ['refreshToken']],
       ['/auth/logout', 'refreshToken as array', { refreshToken: ['x'] }, ['refreshToken']],
       ['/auth/password', 'missing fields', {}, ['currentPassword', 'newPassword']],
-      ['/auth/password', 'short new password', { currentPassword: TEST_ADMIN_PASSWORD, newPassword: 'short' }, ['newPassword']],
-      ['/auth/password', 'new password not a string', { currentPassword: TEST_ADMIN_PASSWORD, newPassword: 123456789 }, ['newPassword']],
-      ['/auth/password', 'unknown field', { currentPassword: TEST_ADMIN_PASSWORD, newPassword: 'long-enough-1', role: 'admin' }, ['role']],
+      [
+        '/auth/password',
+        'short new password',
+        { currentPassword: TEST_ADMIN_PASSWORD, newPassword: 'short' },
+        ['newPassword'],
+      ],
+      [
+        '/auth/password',
+        'new password not a string',
+        { currentPassword: TEST_ADMIN_PASSWORD, newPassword: 123456789 },
+        ['newPassword'],
+      ],
+      [
+        '/auth/password',
+        'unknown field',
+        { currentPassword: TEST_ADMIN_PASSWORD, newPassword: 'long-enough-1', role: 'admin' },
+        ['role'],
+      ],
     ];
 
     it.each(cases)('POST %s with %s', async (path, _label, body, fields) => {
       const before = await snapshot();
-      const response = await http.post(`/api/v1${path}`).set('Authorization', `Bearer ${admin.accessToken}`).send(body as object).expect(400);
+      const response = await http
+        .post(`/api/v1${path}`)
+        .set('Authorization', `Bearer ${admin.accessToken}`)
+        .send(body as object)
+        .expect(400);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.body.code).toBe('validation_failed');
-      expect([...new Set((response.body.errors as Array<{ field: string }>).map((error) => error.field))].sort()).toEqual([...fields].sort());
+      expect(
+        [...new Set((response.body.errors as Array<{ field: string }>).map((error) => error.field))].sort(),
+      ).toEqual([...fields].sort());
       expect(await snapshot()).toEqual(before);
     });
 
     it('answers malformed JSON with 400, not 500', async () => {
-      const response = await http.post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email": ').expect(400);
+      const response = await http
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .send('{"email": ')
+        .expect(400);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     });
   });

@@ -40,13 +40,19 @@ export class InvalidRefreshTokenError extends UnauthorizedError {
 /** A rotated refresh token came back: someone holds a copy, so its whole family is revoked. */
 export class RefreshTokenReusedError extends UnauthorizedError {
   constructor() {
-    super('The refresh token was already used; every session it belongs to has been revoked. Log in again.', 'refresh_token_reused');
+    super(
+      'The refresh token was already used; every session it belongs to has been revoked. Log in again.',
+      'refresh_token_reused',
+    );
   }
 }
 
 export class WrongCurrentPasswordError extends ValidationFailedError {
   constructor() {
-    super([{ field: 'currentPassword', message: 'currentPassword is not your current password' }], 'The current password is incorrect.');
+    super(
+      [{ field: 'currentPassword', message: 'currentPassword is not your current password' }],
+      'The current password is incorrect.',
+    );
   }
 }
 

@@ -8,7 +8,12 @@ import type { UserRole } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { ACCESS_TOKEN_TTL_SECONDS, AccessTokenClaims, AuthUser } from './auth-user';
 import { REFRESH_TOKEN_TTL_SECONDS } from './auth-settings';
-import { InvalidCredentialsError, InvalidRefreshTokenError, RefreshTokenReusedError, WrongCurrentPasswordError } from './auth.errors';
+import {
+  InvalidCredentialsError,
+  InvalidRefreshTokenError,
+  RefreshTokenReusedError,
+  WrongCurrentPasswordError,
+} from './auth.errors';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionsService } from './sessions.service';
 
@@ -37,7 +42,8 @@ export class AuthService implements OnModuleInit {
 
   async login(email: string, password: string): Promise<AuthTokensDto> {
     const user = await this.users.findCredentialsByEmail(email);
-    const hash = user?.passwordHash ?? (await (this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('base64url'))));
+    const hash =
+      user?.passwordHash ?? (await (this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('base64url'))));
     const passwordMatches = await this.hasher.verify(hash, password);
     if (!user || !passwordMatches || user.disabled) throw new InvalidCredentialsError();
 
@@ -101,7 +107,11 @@ export class AuthService implements OnModuleInit {
     await this.sessions.revokeAll(user.id, { keepFamilyId: user.sessionId, newPasswordHash: newHash });
   }
 
-  private tokens(user: { id: string; email: string; role: UserRole }, familyId: string, refreshToken: string): AuthTokensDto {
+  private tokens(
+    user: { id: string; email: string; role: UserRole },
+    familyId: string,
+    refreshToken: string,
+  ): AuthTokensDto {
     const issuedAtMs = Date.now();
     const claims: AccessTokenClaims = {
       sub: user.id,

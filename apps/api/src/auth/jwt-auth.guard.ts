@@ -16,12 +16,20 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
 
   override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
     if (context.getType() !== 'http') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_ROUTE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     return super.canActivate(context) as Promise<boolean>;
   }
 
-  override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false, info: unknown, context: ExecutionContext): TUser {
+  override handleRequest<TUser = AuthUser>(
+    error: unknown,
+    user: TUser | false,
+    info: unknown,
+    context: ExecutionContext,
+  ): TUser {
     if (user && !error) return user;
     const problem = error instanceof DomainError ? error : error ? error : toTokenError(info);
     if (problem instanceof DomainError && problem.status === 401) {

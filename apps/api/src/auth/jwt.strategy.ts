@@ -34,7 +34,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   }
 
   async validate(claims: Partial<AccessTokenClaims>): Promise<AuthUser> {
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub) || typeof claims.iat !== 'number') {
+    if (
+      claims.typ !== 'access' ||
+      typeof claims.sub !== 'string' ||
+      !UUID.test(claims.sub) ||
+      typeof claims.iat !== 'number'
+    ) {
       throw new InvalidTokenError();
     }
     const user = await this.tokenUsers.get(claims.sub);

@@ -40,7 +40,10 @@ export function loginThrottlers(settings: AuthSettings): ThrottlerOptions[] {
 /** Put on credential-checking routes with `@UseGuards`; answers 429 problem+json with Retry-After. */
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
-  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
     throw new TooManyRequestsError(retryAfterSeconds);

@@ -18,7 +18,13 @@ export type RefreshTokenStatus = 'unknown' | 'reused' | 'revoked' | 'expired' | 
 export class RefreshTokensRepository {
   constructor(@InjectRepository(RefreshTokenEntity) private readonly tokens: Repository<RefreshTokenEntity>) {}
 
-  async insert(token: { id: string; userId: string; familyId: string; tokenHash: string; ttlSeconds: number }): Promise<void> {
+  async insert(token: {
+    id: string;
+    userId: string;
+    familyId: string;
+    tokenHash: string;
+    ttlSeconds: number;
+  }): Promise<void> {
     await this.tokens.query(
       `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
@@ -31,7 +37,10 @@ export class RefreshTokensRepository {
    * the new one, in one statement: of two concurrent uses of one token exactly one wins.
    * `null` when the token is not live (see `statusOf`) or its user is disabled.
    */
-  async rotate(oldHash: string, next: { id: string; tokenHash: string; ttlSeconds: number }): Promise<RotatedToken | null> {
+  async rotate(
+    oldHash: string,
+    next: { id: string; tokenHash: string; ttlSeconds: number },
+  ): Promise<RotatedToken | null> {
     const rows: Array<{ user_id: string; family_id: string; email: string; role: UserRole }> = await this.tokens.query(
       `WITH rotated AS (
          UPDATE refresh_tokens AS token SET replaced_by = $2
@@ -51,19 +60,29 @@ export class RefreshTokensRepository {
   }
 
   async statusOf(tokenHash: string): Promise<{ status: RefreshTokenStatus; familyId?: string }> {
-    const rows: Array<{ family_id: string; replaced: boolean; revoked: boolean; expired: boolean }> = await this.tokens.query(
-      `SELECT family_id, replaced_by IS NOT NULL AS replaced, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired
+    const rows: Array<{ family_id: string; replaced: boolean; revoked: boolean; expired: boolean }> =
+      await this.tokens.query(
+        `SELECT family_id, replaced_by IS NOT NULL AS replaced, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired
        FROM refresh_tokens WHERE token_hash = $1`,
-      [tokenHash],
-    );
+        [tokenHash],
+      );
     const row = rows[0];
     if (!row) return { status: 'unknown' };
-    const status: RefreshTokenStatus = row.replaced ? 'reused' : row.revoked ? 'revoked' : row.expired ? 'expired' : 'user_disabled';
+    const status: RefreshTokenStatus = row.replaced
+      ? 'reused'
+      : row.revoked
+        ? 'revoked'
+        : row.expired
+          ? 'expired'
+          : 'user_disabled';
     return { status, familyId: row.family_id };
   }
 
   async revokeFamily(familyId: string): Promise<void> {
-    await this.tokens.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [familyId]);
+    await this.tokens.query(
+      `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`,
+      [familyId],
+    );
   }
 
   /** Revokes the family of the token `tokenHash`; answers the family's user, if the token was known. */
@@ -88,6 +107,8 @@ export class RefreshTokensRepository {
 
   /** Housekeeping on login: the user's expired tokens can no longer do anything. */
   async deleteExpiredOfUser(userId: string): Promise<void> {
-    await this.tokens.query(`DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at < now() - interval '1 day'`, [userId]);
+    await this.tokens.query(`DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at < now() - interval '1 day'`, [
+      userId,
+    ]);
   }
 }

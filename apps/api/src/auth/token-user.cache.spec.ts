@@ -4,11 +4,17 @@ import type { UserAccessState, UsersRepository } from '../users/users.repository
 
 /** The cache is in-process logic; the lookup it wraps is covered against Postgres by the e2e specs. */
 describe('TokenUserCache', () => {
-  const state: UserAccessState = { email: 'a@test.zer08', role: 'user', disabled: false, tokensValidAfter: new Date(0) };
+  const state: UserAccessState = {
+    email: 'a@test.zer08',
+    role: 'user',
+    disabled: false,
+    tokensValidAfter: new Date(0),
+  };
   let reads: number;
   let nextRead: () => Promise<UserAccessState | null>;
   const repository = { findAccessState: () => ((reads += 1), nextRead()) } as unknown as UsersRepository;
-  const cacheWith = (ms: number) => new TokenUserCache(repository, Object.assign(new AuthSettings(), { AUTH_USER_CACHE_MS: ms }));
+  const cacheWith = (ms: number) =>
+    new TokenUserCache(repository, Object.assign(new AuthSettings(), { AUTH_USER_CACHE_MS: ms }));
 
   beforeEach(() => {
     reads = 0;
@@ -20,7 +26,11 @@ describe('TokenUserCache', () => {
 
   it('shares one read between concurrent requests and keeps it for the cache period', async () => {
     const cache = cacheWith(5_000);
-    await expect(Promise.all([cache.get('u1'), cache.get('u1'), cache.get('u1')])).resolves.toEqual([state, state, state]);
+    await expect(Promise.all([cache.get('u1'), cache.get('u1'), cache.get('u1')])).resolves.toEqual([
+      state,
+      state,
+      state,
+    ]);
     expect(reads).toBe(1);
     jest.advanceTimersByTime(4_999);
     await cache.get('u1');

@@ -86,12 +86,12 @@ export class UsersRepository {
   }
 
   async findAccessState(id: string): Promise<UserAccessState | null> {
-    const rows: Array<{ email: string; role: UserRole; disabled: boolean; tokens_valid_after: Date }> = await this.users.query(
-      `SELECT email, role, disabled, tokens_valid_after FROM users WHERE id = $1`,
-      [id],
-    );
+    const rows: Array<{ email: string; role: UserRole; disabled: boolean; tokens_valid_after: Date }> =
+      await this.users.query(`SELECT email, role, disabled, tokens_valid_after FROM users WHERE id = $1`, [id]);
     const row = rows[0];
-    return row ? { email: row.email, role: row.role, disabled: row.disabled, tokensValidAfter: row.tokens_valid_after } : null;
+    return row
+      ? { email: row.email, role: row.role, disabled: row.disabled, tokensValidAfter: row.tokens_valid_after }
+      : null;
   }
 
   async insert(user: { email: string; passwordHash: string; role: UserRole }): Promise<UserEntity> {
@@ -100,7 +100,11 @@ export class UsersRepository {
   }
 
   /** Inserts unless the email is taken in any letter case; `null` then. */
-  async insertUnlessEmailTaken(user: { email: string; passwordHash: string; role: UserRole }): Promise<UserEntity | null> {
+  async insertUnlessEmailTaken(user: {
+    email: string;
+    passwordHash: string;
+    role: UserRole;
+  }): Promise<UserEntity | null> {
     const rows: UserRow[] = await this.users.query(
       `INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3)
        ON CONFLICT ((lower(email))) DO NOTHING
@@ -110,7 +114,11 @@ export class UsersRepository {
     return rows[0] ? toEntity(rows[0]) : null;
   }
 
-  async list(query: { search?: string; offset: number; limit: number }): Promise<{ items: UserEntity[]; total: number }> {
+  async list(query: {
+    search?: string;
+    offset: number;
+    limit: number;
+  }): Promise<{ items: UserEntity[]; total: number }> {
     const search = query.search ? likePattern(query.search) : null;
     const where = `($1::text IS NULL OR email ILIKE $1)`;
     const [rows, counts] = await Promise.all([
@@ -119,7 +127,9 @@ export class UsersRepository {
         query.limit,
         query.offset,
       ]) as Promise<UserRow[]>,
-      this.users.query(`SELECT count(*)::int AS total FROM users WHERE ${where}`, [search]) as Promise<Array<{ total: number }>>,
+      this.users.query(`SELECT count(*)::int AS total FROM users WHERE ${where}`, [search]) as Promise<
+        Array<{ total: number }>
+      >,
     ]);
     return { items: rows.map(toEntity), total: counts[0].total };
   }
@@ -130,15 +140,17 @@ export class UsersRepository {
 
   /** Stores a new hash and refuses every access token issued before `tokensValidAfter`. */
   async setPassword(id: string, passwordHash: string, tokensValidAfter: Date): Promise<void> {
-    await this.users.query(`UPDATE users SET password_hash = $2, tokens_valid_after = $3, updated_at = now() WHERE id = $1`, [
-      id,
-      passwordHash,
-      tokensValidAfter,
-    ]);
+    await this.users.query(
+      `UPDATE users SET password_hash = $2, tokens_valid_after = $3, updated_at = now() WHERE id = $1`,
+      [id, passwordHash, tokensValidAfter],
+    );
   }
 
   async setTokensValidAfter(id: string, tokensValidAfter: Date): Promise<void> {
-    await this.users.query(`UPDATE users SET tokens_valid_after = greatest(tokens_valid_after, $2) WHERE id = $1`, [id, tokensValidAfter]);
+    await this.users.query(`UPDATE users SET tokens_valid_after = greatest(tokens_valid_after, $2) WHERE id = $1`, [
+      id,
+      tokensValidAfter,
+    ]);
   }
 
   /**
@@ -186,7 +198,8 @@ export class UsersRepository {
     );
     const target = targets[0];
     if (!target) return { kind: 'not_found' };
-    const isActiveAdmin = (user: { role: UserRole; disabled: boolean } | null) => user !== null && user.role === 'admin' && !user.disabled;
+    const isActiveAdmin = (user: { role: UserRole; disabled: boolean } | null) =>
+      user !== null && user.role === 'admin' && !user.disabled;
     const losesAdmin = isActiveAdmin(target) && !isActiveAdmin(after(target));
     if (losesAdmin && activeAdmins.length <= 1) return { kind: 'last_admin' };
     return { kind: 'done', value: null };

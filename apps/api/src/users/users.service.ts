@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { CreateUserDto, DEFAULT_PAGE_SIZE, ListUsersQueryDto, UpdateUserDto, UserDto, UserPageDto } from '@zer08/contracts';
+import {
+  CreateUserDto,
+  DEFAULT_PAGE_SIZE,
+  ListUsersQueryDto,
+  UpdateUserDto,
+  UserDto,
+  UserPageDto,
+} from '@zer08/contracts';
 import { NotFoundError } from '../common/problem';
 import { SessionsService } from '../auth/sessions.service';
 import { PasswordHasher } from './password-hasher';
@@ -44,7 +51,11 @@ export class UsersService {
   async list(query: ListUsersQueryDto): Promise<UserPageDto> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-    const { items, total } = await this.users.list({ search: query.q || undefined, offset: (page - 1) * pageSize, limit: pageSize });
+    const { items, total } = await this.users.list({
+      search: query.q || undefined,
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
     return { items: items.map(toUserDto), total, page, pageSize };
   }
 

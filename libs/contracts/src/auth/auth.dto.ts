@@ -1,6 +1,25 @@
 import { Type } from 'class-transformer';
-import { Equals, IsDateString, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { EMAIL_MAX_LENGTH, EMAIL_OPTIONS, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_ROLES, UserRoleName } from '../users/users.dto';
+import {
+  Equals,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  EMAIL_MAX_LENGTH,
+  EMAIL_OPTIONS,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  USER_ROLES,
+  UserRoleName,
+} from '../users/users.dto';
 
 /** Long enough for any password a user could have set, short enough to bound hashing work. */
 const LOGIN_PASSWORD_MAX_LENGTH = 1024;
