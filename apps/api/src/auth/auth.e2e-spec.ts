@@ -151,6 +151,13 @@ describe('auth routes (/api/v1/auth)', () => {
         'invalid_token',
       ],
       [
+        'a token without exp',
+        () => ({
+          Authorization: `Bearer ${new JwtService({ secret: testApp.env.JWT_SECRET }).sign({ sub: alice.id, email: alice.email, role: 'user', typ: 'access' })}`,
+        }),
+        'invalid_token',
+      ],
+      [
         'an unsigned token (alg none)',
         () => {
           const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');

@@ -38,7 +38,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       claims.typ !== 'access' ||
       typeof claims.sub !== 'string' ||
       !UUID.test(claims.sub) ||
-      typeof claims.iat !== 'number'
+      typeof claims.iat !== 'number' ||
+      // jsonwebtoken accepts a token without `exp` as never expiring; ZER08 never issues one.
+      typeof claims.exp !== 'number'
     ) {
       throw new InvalidTokenError();
     }
