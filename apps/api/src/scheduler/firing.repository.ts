@@ -73,7 +73,12 @@ export class FiringRepository {
          UPDATE executions
          SET status = 'cancelled', finished_at = clock_timestamp(), lease_expires_at = NULL,
              error = 'cancelled: replaced by a newer occurrence (concurrency policy replace)'
-         WHERE job_id = ANY($1::uuid[]) AND status IN ('pending', 'running')
+         WHERE id IN (
+           -- A row locked right now is being finished by its worker: nothing left to replace,
+           -- and waiting for it could deadlock with that worker's result write.
+           SELECT id FROM executions WHERE job_id = ANY($1::uuid[]) AND status IN ('pending', 'running')
+           FOR UPDATE SKIP LOCKED
+         ) AND status IN ('pending', 'running')
          RETURNING id, status
        )
        SELECT id, pg_notify('zer08_executions_cancelled', id::text) FROM cancelled`,
