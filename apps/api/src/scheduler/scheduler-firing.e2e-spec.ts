@@ -155,6 +155,15 @@ describe('scheduler on one replica', () => {
     expect(rows[0].error).toMatch(/300 ms/);
   });
 
+  it('keeps only the first 4 KB of a large response and still succeeds', async () => {
+    routes.set('/big', (_call, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(300_000)));
+    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/big') }]);
+    const [row] = await finished(jobId, 1);
+    await pause(jobId);
+    expect(row.status).toBe('succeeded');
+    expect(row.response_excerpt).toHaveLength(4_096);
+  });
+
   it('records connection refused as failed with the reason', async () => {
     const closed = await startSink();
     await closed.close();
@@ -340,6 +349,16 @@ describe('scheduler on one replica', () => {
       expect(typeof response.body.lagMs).toBe('number');
       await api().get('/api/v1/scheduler/status').set('Authorization', `Bearer ${stranger}`).expect(403);
       await api().get('/api/v1/scheduler/status').expect(401);
+    });
+
+    it('documents the routes and DTOs in OpenAPI', async () => {
+      const { body } = await api().get('/api/docs/openapi.json').expect(200);
+      expect(Object.keys(body.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/scheduler/status', '/api/v1/scheduler/stop', '/api/v1/scheduler/start', '/api/v1/executions/{id}/cancel']),
+      );
+      expect(body.components.schemas.SchedulerStatusDto.properties).toHaveProperty('replicas');
+      expect(body.components.schemas.SchedulerReplicaDto.properties).toHaveProperty('alive');
+      expect(body.components.schemas.CancelledExecutionDto.properties).toHaveProperty('previousStatus');
     });
 
     it('cancels a pending execution (it never runs); 409 once finished; 404 for other users and bad ids', async () => {
