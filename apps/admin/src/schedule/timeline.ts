@@ -16,7 +16,7 @@ export function firesWithin(jobs: Job[], from: number, to: number, perJobLimit =
         fires.push(next.getTime());
         cursor = next;
       }
-      if (fires.length > 0) rows.push({ name: job.name, fires });
+      if (fires.length > 0) rows.push({ jobId: job.id, name: job.name, fires });
     } catch {
       // A schedule this build of the engine cannot read is left out, not fatal for the dashboard.
     }

@@ -1,4 +1,5 @@
 export interface TimelineRow {
+  jobId: string;
   name: string;
   fires: number[];
 }
