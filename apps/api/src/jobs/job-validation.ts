@@ -22,6 +22,8 @@ export interface SemanticCheckOptions {
   /** Prefix of every field name, e.g. `jobs[3].` in a bulk. */
   prefix?: string;
   scheduleCache?: Map<string, ScheduleCheck>;
+  /** Per request: callback URL -> problem (or undefined), so a bulk of identical URLs parses each once. */
+  urlCache?: Map<string, string | undefined>;
   /** PATCH without schedule/window changes: keep next_run_at, do not re-validate the schedule. */
   skipSchedule?: boolean;
 }
@@ -40,7 +42,11 @@ export function checkJobSemantics(job: JobSemantics, options: SemanticCheckOptio
 
   const target = job.target;
   if (target.kind === 'http') {
-    const problem = checkCallbackUrl(target.url, options.policy);
+    let problem = options.urlCache?.get(target.url);
+    if (problem === undefined && !options.urlCache?.has(target.url)) {
+      problem = checkCallbackUrl(target.url, options.policy);
+      options.urlCache?.set(target.url, problem);
+    }
     if (problem) errors.push({ field: `${prefix}target.url`, message: problem });
     for (const [name, value] of Object.entries(target.headers ?? {})) {
       if (!HEADER_NAME.test(name)) errors.push({ field: `${prefix}target.headers`, message: `'${name.slice(0, 64)}' is not a valid header name` });

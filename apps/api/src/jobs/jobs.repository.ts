@@ -126,7 +126,8 @@ export interface JobListFilter {
 const SORT_SQL: Record<JobListFilter['sort'], (order: string) => string> = {
   nextRunAt: (order) => `next_run_at ${order} NULLS LAST, id ${order}`,
   name: (order) => `name ${order}, id ${order}`,
-  createdAt: (order) => `created_at ${order}, id ${order}`,
+  // Matches jobs_owner_created_idx / jobs_created_idx (created_at DESC, id): forward scan for desc, backward for asc.
+  createdAt: (order) => (order === 'DESC' ? 'created_at DESC, id ASC' : 'created_at ASC, id DESC'),
 };
 
 function escapeLike(text: string): string {

@@ -22,7 +22,7 @@ import { FieldError, ValidationFailedError } from '../common/problem';
 import { Environment } from '../config/environment';
 import { JobRow, toAuditEntry, toExecutionResponse, toJobResponse } from './job-row';
 import { jobSchedule, nextRunAfter, ScheduleCheck, timezoneOf } from './job-schedule';
-import { checkJobSemantics, retryOf } from './job-validation';
+import { checkJobSemantics, retryOf, SemanticCheckOptions } from './job-validation';
 import { JobNotFoundError, JobStateError, JobVersionConflictError } from './jobs.errors';
 import { JobChanges, JobScope, JobsRepository, NewJobRow } from './jobs.repository';
 import { CallbackUrlPolicy } from './network-policy';
@@ -49,7 +49,7 @@ export class JobsService {
 
   async create(user: AuthUser, dto: CreateJobDto): Promise<CreatedJobResponse> {
     const secret = randomBytes(SECRET_BYTES).toString('base64url');
-    const row = this.toNewRow(user, dto, new Date(), secret, '', undefined);
+    const row = this.toNewRow(user, dto, new Date(), secret, '', {});
     if ('errors' in row) throw new ValidationFailedError(row.errors);
     const created = await this.jobs.insertOne(row, user.id);
     return { ...toJobResponse(created), signingSecret: secret };
@@ -58,13 +58,13 @@ export class JobsService {
   /** 1..1,000 jobs, validated item by item (errors name `jobs[i]...`), inserted all or none in one statement. */
   async createMany(user: AuthUser, dto: BulkCreateJobsDto): Promise<BulkCreateJobsResponse> {
     const now = new Date();
-    const cache = new Map<string, ScheduleCheck>();
+    const caches = { scheduleCache: new Map<string, ScheduleCheck>(), urlCache: new Map<string, string | undefined>() };
     const secrets = randomBytes(SECRET_BYTES * dto.jobs.length);
     const rows: NewJobRow[] = [];
     const errors: FieldError[] = [];
     dto.jobs.forEach((job, index) => {
       const secret = secrets.subarray(index * SECRET_BYTES, (index + 1) * SECRET_BYTES).toString('base64url');
-      const row = this.toNewRow(user, job, now, secret, `jobs[${index}].`, cache);
+      const row = this.toNewRow(user, job, now, secret, `jobs[${index}].`, caches);
       if ('errors' in row) errors.push(...row.errors);
       else rows.push(row);
     });
@@ -82,7 +82,7 @@ export class JobsService {
     now: Date,
     secret: string,
     prefix: string,
-    cache: Map<string, ScheduleCheck> | undefined,
+    caches: Pick<SemanticCheckOptions, 'scheduleCache' | 'urlCache'>,
   ): NewJobRow | { errors: FieldError[] } {
     const retry = retryOf(dto.retry);
     const startAt = dto.startAt ?? null;
@@ -90,7 +90,7 @@ export class JobsService {
     const metadata = dto.metadata ?? {};
     const { errors, nextRunAt } = checkJobSemantics(
       { schedule: dto.schedule, target: dto.target, retry, startAt, endAt, metadata },
-      { now, policy: this.policy, prefix, scheduleCache: cache },
+      { now, policy: this.policy, prefix, ...caches },
     );
     if (errors.length > 0) return { errors };
     return {
