@@ -7,10 +7,18 @@ export function timezoneOf(spec: ScheduleDto): string {
   return 'timezone' in spec && typeof spec.timezone === 'string' ? spec.timezone : 'UTC';
 }
 
-/** An interval without its own anchor is anchored at the job's startAt, else at the Unix epoch. */
+/**
+ * An interval without its own anchor is anchored at the job's startAt (else the Unix epoch). The
+ * anchor is written into the stored schedule, so every reader (scheduler, console preview) iterates
+ * the very same occurrences without knowing this rule.
+ */
+export function anchorInterval(spec: ScheduleDto, startAt: string | null): ScheduleDto {
+  if (spec.kind === 'interval' && spec.startAt === undefined && startAt !== null) return { ...spec, startAt };
+  return spec;
+}
+
 function engineSpec(spec: ScheduleDto, startAt: string | null): ScheduleSpec {
-  if (spec.kind === 'interval' && spec.startAt === undefined && startAt !== null) return { ...spec, startAt } as ScheduleSpec;
-  return spec as ScheduleSpec;
+  return anchorInterval(spec, startAt) as ScheduleSpec;
 }
 
 export interface ScheduleWindow {

@@ -75,8 +75,9 @@ describe('jobs API', () => {
       startAt: '2099-03-01T10:15:00Z',
       endAt: '2099-04-01T00:00:00Z',
     }).expect(201);
-    // Intervals without their own anchor are anchored at startAt.
+    // Intervals without their own anchor are anchored at startAt, written into the stored schedule for every reader.
     expect(response.body.nextRunAt).toBe('2099-03-01T10:15:00.000Z');
+    expect(response.body.schedule).toEqual({ kind: 'interval', every: '1h', startAt: '2099-03-01T10:15:00Z' });
     expect(response.body.target).toEqual({ kind: 'handler', name: 'cleanup', payload: { days: 30 } });
   });
 

@@ -21,7 +21,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { FieldError, ValidationFailedError } from '../common/problem';
 import { Environment } from '../config/environment';
 import { JobRow, toAuditEntry, toExecutionResponse, toJobResponse } from './job-row';
-import { jobSchedule, nextRunAfter, ScheduleCheck, timezoneOf } from './job-schedule';
+import { anchorInterval, jobSchedule, nextRunAfter, ScheduleCheck, timezoneOf } from './job-schedule';
 import { checkJobSemantics, retryOf, SemanticCheckOptions } from './job-validation';
 import { JobNotFoundError, JobStateError, JobVersionConflictError } from './jobs.errors';
 import { JobChanges, JobScope, JobsRepository, NewJobRow } from './jobs.repository';
@@ -98,7 +98,7 @@ export class JobsService {
       owner_id: user.id,
       name: dto.name,
       description: dto.description ?? null,
-      schedule: dto.schedule,
+      schedule: anchorInterval(dto.schedule, startAt),
       timezone: timezoneOf(dto.schedule),
       start_at: startAt,
       end_at: endAt,
@@ -156,10 +156,11 @@ export class JobsService {
     if (row.status === 'deleted') throw new JobStateError('job_deleted', 'The job is deleted; restore it before changing it.');
 
     const current = toJobResponse(row);
-    const schedule = dto.schedule ?? current.schedule;
+    const startAt = dto.startAt !== undefined ? dto.startAt : current.startAt;
+    const newSchedule = dto.schedule && anchorInterval(dto.schedule, startAt);
+    const schedule = newSchedule ?? current.schedule;
     const target = dto.target ?? current.target;
     const retry = retryOf(dto.retry, current.retry);
-    const startAt = dto.startAt !== undefined ? dto.startAt : current.startAt;
     const endAt = dto.endAt !== undefined ? dto.endAt : current.endAt;
     const metadata = dto.metadata ?? current.metadata;
     const timingChanged = dto.schedule !== undefined || dto.startAt !== undefined || dto.endAt !== undefined;
@@ -178,7 +179,7 @@ export class JobsService {
     };
     set('name', 'name', current.name, dto.name);
     set('description', 'description', current.description, dto.description);
-    set('schedule', 'schedule', current.schedule, dto.schedule);
+    set('schedule', 'schedule', current.schedule, newSchedule);
     if (dto.schedule) set('timezone', 'timezone', current.timezone, timezoneOf(schedule));
     set('target', 'target', current.target, dto.target);
     set('execution_type', 'executionType', current.executionType, dto.executionType);
