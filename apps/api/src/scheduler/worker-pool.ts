@@ -71,7 +71,7 @@ export class WorkerPool {
   /** Reserves up to `wanted` slots for executions the local leader is about to create as `running`. */
   reserve(wanted: number): number {
     if (!this.dispatching) return 0;
-    const granted = Math.max(0, Math.min(wanted, this.config.workerConcurrency - this.inFlight.size - this.reserved));
+    const granted = Math.max(0, Math.min(wanted, this.freeSlots()));
     this.reserved += granted;
     return granted;
   }
@@ -151,7 +151,7 @@ export class WorkerPool {
 
   private async claimWhileFree(): Promise<void> {
     while (this.dispatching) {
-      const free = this.config.workerConcurrency - this.inFlight.size - this.reserved;
+      const free = this.freeSlots();
       if (free <= 0) {
         this.moreQueued = true;
         return;
@@ -205,7 +205,17 @@ export class WorkerPool {
       this.scheduleFlush();
     }
     if (this.inFlight.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-    if (this.moreQueued) this.wake();
+    // With work queued, claim again once a worthwhile batch of slots is free: one claim
+    // per completed call would cost a round trip per execution at high rates.
+    if (this.moreQueued && this.freeSlots() >= this.claimThreshold) this.wake();
+  }
+
+  private get claimThreshold(): number {
+    return Math.max(1, Math.min(this.config.claimBatchSize, Math.floor(this.config.workerConcurrency / 8)));
+  }
+
+  private freeSlots(): number {
+    return this.config.workerConcurrency - this.inFlight.size - this.reserved;
   }
 
   private scheduleFlush(): void {
