@@ -10,7 +10,7 @@ module.exports = {
   testEnvironment: 'jsdom',
   // Vue and friends must resolve to their Node (CommonJS) builds, not the browser ESM ones.
   testEnvironmentOptions: { customExportConditions: ['node', 'node-addons'] },
-  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   setupFiles: ['<rootDir>/test/setup-dom.cjs'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'vue', 'json'],
   transform: {

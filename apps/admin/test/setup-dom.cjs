@@ -1,5 +1,7 @@
-// jsdom lacks a few browser APIs naive-ui touches when it measures layout.
-if (!window.matchMedia) {
+// jsdom lacks a few browser APIs naive-ui touches when it measures layout. (Node-environment
+// specs, like the bundle budget, have no window at all.)
+const browserLike = typeof window !== 'undefined';
+if (browserLike && !window.matchMedia) {
   window.matchMedia = (query) => ({
     matches: false,
     media: query,
@@ -11,7 +13,7 @@ if (!window.matchMedia) {
     dispatchEvent: () => false,
   });
 }
-if (!window.ResizeObserver) {
+if (browserLike && !window.ResizeObserver) {
   window.ResizeObserver = class {
     observe() {
       // jsdom has no layout: nothing ever resizes.
