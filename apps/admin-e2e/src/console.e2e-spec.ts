@@ -148,8 +148,8 @@ describe('admin console in a real browser against a real server', () => {
   it('pauses the job: no new executions arrive', async () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.waitForSelector('[data-testid="job-status"][data-status="paused"]');
-    // An occurrence already claimed before the pause may still land; then it is quiet.
-    await page.waitForTimeout(3000);
+    // An occurrence already claimed before the pause may still land; wait for 3 quiet seconds.
+    await waitForQuietSink(3000, 20_000);
     const calls = sink.requests.length;
     const total = await historyTotal();
     await page.waitForTimeout(6000);
@@ -293,6 +293,16 @@ describe('admin console in a real browser against a real server', () => {
     expect(browser.errors).toEqual([]);
   });
 });
+
+async function waitForQuietSink(quietMs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const last = sink.requests[sink.requests.length - 1]?.at ?? 0;
+    if (Date.now() - last >= quietMs) return;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the sink kept receiving calls for ${timeoutMs} ms after the pause`);
+}
 
 async function scrollToSchedule(): Promise<void> {
   await page.evaluate(() => document.querySelector('.schedule-builder')?.closest('.n-card')?.scrollIntoView({ block: 'start' }));
