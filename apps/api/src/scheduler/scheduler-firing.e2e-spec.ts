@@ -401,6 +401,20 @@ describe('scheduler on one replica', () => {
       expect(rows.filter((row) => row.trigger === 'retry')).toHaveLength(0);
     });
 
+    it('a replica with SCHEDULER_ENABLED=false serves the API but never leads or claims', async () => {
+      const apiOnly = await startReplica(database, 'api-only', { SCHEDULER_ENABLED: 'false' });
+      try {
+        const server = apiOnly.app.getHttpServer();
+        const status = await request(server).get('/api/v1/scheduler/status').set('Authorization', `Bearer ${admin}`).expect(200);
+        expect(status.body).toMatchObject({ replicaId: 'api-only', enabled: false, isLeader: false, dispatching: false, leaderReplicaId: 'solo' });
+        expect(status.body.replicas.map((replica: { replicaId: string }) => replica.replicaId)).not.toContain('api-only');
+        const refused = await request(server).post('/api/v1/scheduler/start').set('Authorization', `Bearer ${admin}`).expect(409);
+        expect(refused.body.code).toBe('scheduler_disabled');
+      } finally {
+        await apiOnly.close();
+      }
+    });
+
     it('POST /scheduler/stop releases leadership and stops firing; POST /scheduler/start resumes', async () => {
       const stopped = await api().post('/api/v1/scheduler/stop').set('Authorization', `Bearer ${admin}`).expect(200);
       expect(stopped.body).toMatchObject({ isLeader: false, dispatching: false });
