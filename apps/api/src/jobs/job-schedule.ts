@@ -1,5 +1,5 @@
-import { Cron, schedule, Schedule, ScheduleSpec, validateSchedule } from '@zer08/cron';
-import type { ScheduleDto } from '@zer08/contracts';
+import { Cron, Occurrence, schedule, Schedule, ScheduleSpec, validateSchedule } from '@zer08/cron';
+import type { FireTime, ScheduleDto } from '@zer08/contracts';
 import type { FieldError } from '../common/problem';
 
 /** Time zone a job's wall times are shown in: the schedule's own, else UTC (intervals and one-offs are zone-free). */
@@ -108,4 +108,14 @@ export function describeSchedule(spec: ScheduleDto): string {
       return `At ${spec.times.join(', ')} ${days} (${zone})${overrides}`;
     }
   }
+}
+
+/** An occurrence as the API answers it: the instant, the wall time in the zone, its UTC offset there, and what DST did. */
+export function toFireTime(occurrence: Occurrence): FireTime {
+  if (occurrence.at === null) return { at: null, local: occurrence.local, offset: null, dst: occurrence.dst };
+  const minutes = Math.round((Date.parse(`${occurrence.local}Z`) - occurrence.at.getTime()) / 60_000);
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return { at: occurrence.at.toISOString(), local: occurrence.local, offset, dst: occurrence.dst };
 }

@@ -180,7 +180,8 @@ describe('jobs API', () => {
       expect(response.body.timezone).toBe('Europe/Berlin');
       const fired = response.body.next.filter((o: { at: string | null }) => o.at !== null);
       expect(fired).toHaveLength(3);
-      expect(fired[0]).toEqual({ at: job.nextRunAt, local: expect.stringMatching(/T02:30:00$/), dst: 'none' });
+      expect(fired[0]).toEqual({ at: job.nextRunAt, local: expect.stringMatching(/T02:30:00$/), offset: expect.stringMatching(/^\+0[12]:00$/), dst: 'none' });
+      expect(new Date(`${fired[0].local}${fired[0].offset}`).toISOString()).toBe(job.nextRunAt);
       const defaults = await http.get(`/api/v1/jobs/${job.id}/schedule`).set(alice.auth).expect(200);
       expect(defaults.body.next.filter((o: { at: string | null }) => o.at !== null)).toHaveLength(10);
       const max = await http.get(`/api/v1/jobs/${job.id}/schedule?count=100`).set(alice.auth).expect(200);

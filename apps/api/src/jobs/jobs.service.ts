@@ -21,7 +21,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { FieldError, ValidationFailedError } from '../common/problem';
 import { Environment } from '../config/environment';
 import { JobRow, toAuditEntry, toExecutionResponse, toJobResponse } from './job-row';
-import { anchorInterval, jobSchedule, nextRunAfter, ScheduleCheck, timezoneOf } from './job-schedule';
+import { anchorInterval, jobSchedule, nextRunAfter, ScheduleCheck, timezoneOf, toFireTime } from './job-schedule';
 import { checkJobSemantics, retryOf, SemanticCheckOptions } from './job-validation';
 import { JobNotFoundError, JobStateError, JobVersionConflictError } from './jobs.errors';
 import { JobChanges, JobScope, JobsRepository, NewJobRow } from './jobs.repository';
@@ -263,7 +263,7 @@ export class JobsService {
     return {
       jobId: row.id,
       timezone: row.timezone,
-      next: occurrences.map((o) => ({ at: o.at?.toISOString() ?? null, local: o.local, dst: o.dst })),
+      next: occurrences.map(toFireTime),
     };
   }
 

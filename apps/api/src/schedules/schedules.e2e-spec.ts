@@ -21,7 +21,7 @@ describe('POST /api/v1/schedules/preview', () => {
     const { body } = await preview({ schedule: { kind: 'cron', expression: '0 30 2 * * *', timezone: 'Europe/Berlin' }, count: 3 }).expect(200);
     expect(body).toMatchObject({ valid: true, timezone: 'Europe/Berlin', description: expect.stringContaining('Europe/Berlin') });
     expect(body.next).toHaveLength(3);
-    expect(body.next[0]).toEqual({ at: expect.any(String), local: expect.stringMatching(/T02:30:00$/), dst: 'none' });
+    expect(body.next[0]).toEqual({ at: expect.any(String), local: expect.stringMatching(/T02:30:00$/), offset: expect.stringMatching(/^\+0[12]:00$/), dst: 'none' });
   });
 
   it('marks the wall times a DST gap removes', async () => {
@@ -31,14 +31,15 @@ describe('POST /api/v1/schedules/preview', () => {
       count: 3,
     }).expect(200);
     // 2099-03-29 is the last Sunday of March: 02:30 does not exist in Berlin that day.
-    expect(body.next).toContainEqual({ at: null, local: '2099-03-29T02:30:00', dst: 'skipped' });
+    expect(body.next).toContainEqual({ at: null, local: '2099-03-29T02:30:00', offset: null, dst: 'skipped' });
+    expect(body.next).toContainEqual({ at: '2099-03-30T00:30:00.000Z', local: '2099-03-30T02:30:00', offset: '+02:00', dst: 'none' });
   });
 
   it('previews interval, once and calendar kinds, honouring bounds and count', async () => {
     const interval = await preview({ schedule: { kind: 'interval', every: '15m' }, startAt: '2099-01-01T00:00:00Z', endAt: '2099-01-01T00:30:00Z', count: 10 }).expect(200);
     expect(interval.body.next.map((o: { at: string }) => o.at)).toEqual(['2099-01-01T00:00:00.000Z', '2099-01-01T00:15:00.000Z', '2099-01-01T00:30:00.000Z']);
     const once = await preview({ schedule: { kind: 'once', at: '2099-01-01T09:00:00Z' } }).expect(200);
-    expect(once.body.next).toEqual([{ at: '2099-01-01T09:00:00.000Z', local: '2099-01-01T09:00:00', dst: 'none' }]);
+    expect(once.body.next).toEqual([{ at: '2099-01-01T09:00:00.000Z', local: '2099-01-01T09:00:00', offset: '+00:00', dst: 'none' }]);
     const calendar = await preview({
       schedule: { kind: 'calendar', freq: 'weekly', times: ['09:00', '17:30'], daysOfWeek: ['MON'], timezone: 'UTC', overrideDates: [{ date: '2099-01-05', action: 'skip' }] },
       startAt: '2099-01-01T00:00:00Z',

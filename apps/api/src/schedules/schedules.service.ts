@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SchedulePreviewRequestDto, SchedulePreviewResponse } from '@zer08/contracts';
 import { ValidationFailedError } from '../common/problem';
-import { checkJobSchedule, describeSchedule, jobSchedule, timezoneOf } from '../jobs/job-schedule';
+import { checkJobSchedule, describeSchedule, jobSchedule, timezoneOf, toFireTime } from '../jobs/job-schedule';
 
 @Injectable()
 export class SchedulesService {
@@ -16,7 +16,7 @@ export class SchedulesService {
       valid: true,
       description: describeSchedule(request.schedule),
       timezone: timezoneOf(request.schedule),
-      next: occurrences.map((o) => ({ at: o.at?.toISOString() ?? null, local: o.local, dst: o.dst })),
+      next: occurrences.map(toFireTime),
     };
   }
 }

@@ -16,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import type { FireTime } from '../schedules/preview.dto';
 import { SCHEDULE_TYPE_OPTIONS, ScheduleDto, UnknownScheduleDto } from '../schedules/schedule.dto';
 import { RetryPolicyDto, TARGET_TYPE_OPTIONS, TargetDto, UnknownTargetDto } from './target.dto';
 
@@ -252,5 +253,5 @@ export interface JobAuditEntry {
 export interface JobFireTimes {
   jobId: string;
   timezone: string;
-  next: { at: string | null; local: string; dst: 'none' | 'shifted' | 'repeated' | 'skipped' }[];
+  next: FireTime[];
 }

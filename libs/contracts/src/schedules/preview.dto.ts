@@ -35,10 +35,15 @@ export class ScheduleQueryDto {
   count?: number;
 }
 
-/** One upcoming fire time. `local` is the wall time in the schedule's zone; `dst` says how a DST change moved it. */
+/**
+ * One upcoming fire time: `at` the instant (ISO, UTC); `local` the wall time in the schedule's zone
+ * (`YYYY-MM-DDTHH:MM:SS`) and `offset` the zone's UTC offset then (`+01:00`), so `local + offset` is
+ * the same instant; `dst` says how a DST change moved it (`skipped` wall times have `at: null`).
+ */
 export interface FireTime {
   at: string | null;
   local: string;
+  offset: string | null;
   dst: 'none' | 'shifted' | 'repeated' | 'skipped';
 }
 
