@@ -24,11 +24,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       return this.problem(exception.status, exception.code, exception.message, instance, exception.errors);
     }
+    // Nest wraps body-parser's errors (too large, malformed JSON) in an HttpException.
+    const bodyParserError = asBodyParserError(exception instanceof HttpException ? exception.cause : exception);
+    if (bodyParserError) return bodyParserError(instance);
     if (exception instanceof HttpException) {
       return this.fromHttpException(exception, instance);
     }
-    const bodyParserError = asBodyParserError(exception);
-    if (bodyParserError) return bodyParserError(instance);
 
     const correlationId = randomUUID();
     this.logger.error(
