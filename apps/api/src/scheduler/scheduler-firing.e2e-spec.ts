@@ -401,20 +401,6 @@ describe('scheduler on one replica', () => {
       expect(rows.filter((row) => row.trigger === 'retry')).toHaveLength(0);
     });
 
-    it('a replica with SCHEDULER_ENABLED=false serves the API but never leads or claims', async () => {
-      const apiOnly = await startReplica(database, 'api-only', { SCHEDULER_ENABLED: 'false' });
-      try {
-        const server = apiOnly.app.getHttpServer();
-        const status = await request(server).get('/api/v1/scheduler/status').set('Authorization', `Bearer ${admin}`).expect(200);
-        expect(status.body).toMatchObject({ replicaId: 'api-only', enabled: false, isLeader: false, dispatching: false, leaderReplicaId: 'solo' });
-        expect(status.body.replicas.map((replica: { replicaId: string }) => replica.replicaId)).not.toContain('api-only');
-        const refused = await request(server).post('/api/v1/scheduler/start').set('Authorization', `Bearer ${admin}`).expect(409);
-        expect(refused.body.code).toBe('scheduler_disabled');
-      } finally {
-        await apiOnly.close();
-      }
-    });
-
     it('POST /scheduler/stop releases leadership and stops firing; POST /scheduler/start resumes', async () => {
       const stopped = await api().post('/api/v1/scheduler/stop').set('Authorization', `Bearer ${admin}`).expect(200);
       expect(stopped.body).toMatchObject({ isLeader: false, dispatching: false });
@@ -447,5 +433,24 @@ describe('scheduler on one replica', () => {
     await replica.app.get(SchedulerService).purgeHistory();
     expect(await executionsOf(db, purged)).toHaveLength(0);
     expect(await executionsOf(db, kept)).toHaveLength(30);
+  });
+
+  // Last on purpose: passport keeps one global 'jwt' strategy per process, so the newest app's
+  // strategy (and DataSource) authenticates every app here; closing it breaks the others' auth.
+  it('a replica with SCHEDULER_ENABLED=false serves the API but never leads or claims', async () => {
+    const adminId = await insertUser(db, 'admin');
+    const { rows } = await db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [adminId]);
+    const apiOnly = await startReplica(database, 'api-only', { SCHEDULER_ENABLED: 'false' });
+    try {
+      const token = accessTokenFor(apiOnly.env, { id: adminId, email: rows[0].email, role: 'admin' });
+      const server = apiOnly.app.getHttpServer();
+      const status = await request(server).get('/api/v1/scheduler/status').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(status.body).toMatchObject({ replicaId: 'api-only', enabled: false, isLeader: false, dispatching: false, leaderReplicaId: 'solo' });
+      expect(status.body.replicas.map((replica: { replicaId: string }) => replica.replicaId)).not.toContain('api-only');
+      const refused = await request(server).post('/api/v1/scheduler/start').set('Authorization', `Bearer ${token}`).expect(409);
+      expect(refused.body.code).toBe('scheduler_disabled');
+    } finally {
+      await apiOnly.close();
+    }
   });
 });
