@@ -17,7 +17,11 @@ export interface Replica {
  * these in one process stand in for replicas of a cluster (each has its own replica id,
  * its own pool, lock session and LISTEN session).
  */
-export async function startReplica(database: TestDatabase, replicaId: string, overrides: Record<string, string> = {}): Promise<Replica> {
+export async function startReplica(
+  database: TestDatabase,
+  replicaId: string,
+  overrides: Record<string, string> = {},
+): Promise<Replica> {
   const env = validateEnvironment({
     NODE_ENV: 'test',
     PORT: '0',

@@ -5,3 +5,4 @@ export * from './jobs';
 export * from './history';
 export * from './auth';
 export * from './users';
+export * from './scheduler';

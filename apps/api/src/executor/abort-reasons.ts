@@ -16,7 +16,8 @@ export class CallAborted extends Error {
 }
 
 export function outcomeOfAbort(reason: unknown): Omit<ExecutionOutcome, 'finishedAt' | 'durationMs'> {
-  if (reason instanceof CallAborted && reason.reason === 'timeout') return { status: 'timed_out', error: reason.message };
+  if (reason instanceof CallAborted && reason.reason === 'timeout')
+    return { status: 'timed_out', error: reason.message };
   const message = reason instanceof Error ? reason.message : 'aborted';
   return { status: 'failed', error: `aborted: ${message}` };
 }

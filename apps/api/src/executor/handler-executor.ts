@@ -32,7 +32,10 @@ export class HandlerExecutor {
     }
     const timeoutMs = timeoutOf(target, this.config.defaultTimeoutMs);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new CallAborted('timeout', `handler did not finish within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new CallAborted('timeout', `handler did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onAbort = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     const aborted = new Promise<never>((_, reject) =>
@@ -55,7 +58,10 @@ export class HandlerExecutor {
       return finish({ status: 'succeeded', result: toJson(value) });
     } catch (error) {
       if (controller.signal.aborted) return finish(outcomeOfAbort(controller.signal.reason));
-      return finish({ status: 'failed', error: `handler '${target.name}' failed: ${(error as Error)?.message ?? String(error)}` });
+      return finish({
+        status: 'failed',
+        error: `handler '${target.name}' failed: ${(error as Error)?.message ?? String(error)}`,
+      });
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);

@@ -80,7 +80,10 @@ export class HttpExecutor implements OnApplicationShutdown {
     const method = (target.method ?? 'POST').toUpperCase();
     const timeoutMs = timeoutOf(target, this.config.defaultTimeoutMs);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new CallAborted('timeout', `no complete response within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new CallAborted('timeout', `no complete response within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onAbort = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     const finish = (outcome: Omit<ExecutionOutcome, 'finishedAt' | 'durationMs'>): ExecutionOutcome => ({

@@ -5,7 +5,12 @@ import { HandlerContext, ScheduledHandler } from './scheduled-handler';
 @ScheduledHandler('echo')
 export class EchoHandler {
   handle(payload: unknown, context: HandlerContext) {
-    return { payload: payload ?? null, jobId: context.jobId, scheduledFor: context.scheduledFor.toISOString(), attempt: context.attempt };
+    return {
+      payload: payload ?? null,
+      jobId: context.jobId,
+      scheduledFor: context.scheduledFor.toISOString(),
+      attempt: context.attempt,
+    };
   }
 }
 

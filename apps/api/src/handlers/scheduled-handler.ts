@@ -21,4 +21,5 @@ export interface ScheduledHandlerInstance {
  * Registers a provider as the handler for `{kind: 'handler', name}` targets. The class
  * must also be listed in some module's providers; the registry finds it by discovery.
  */
-export const ScheduledHandler = (name: string) => applyDecorators(Injectable(), SetMetadata(SCHEDULED_HANDLER_NAME, name));
+export const ScheduledHandler = (name: string) =>
+  applyDecorators(Injectable(), SetMetadata(SCHEDULED_HANDLER_NAME, name));

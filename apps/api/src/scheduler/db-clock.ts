@@ -36,7 +36,8 @@ export class DbClock {
         const receivedAt = this.localNow();
         const roundTrip = receivedAt - sentAt;
         // The server read its clock somewhere inside the round trip; the midpoint errs by at most half of it.
-        if (best === null || roundTrip < best.roundTrip) best = { roundTrip, offset: Number(rows[0].db_ms) - (sentAt + roundTrip / 2) };
+        if (best === null || roundTrip < best.roundTrip)
+          best = { roundTrip, offset: Number(rows[0].db_ms) - (sentAt + roundTrip / 2) };
       } catch (error) {
         this.logger.debug(`clock sync failed: ${(error as Error).message}`);
         break;

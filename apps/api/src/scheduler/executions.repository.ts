@@ -33,7 +33,12 @@ export class ExecutionsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Marks up to `limit` due pending executions `running` under this replica's lease. */
-  async claim(replicaId: string, limit: number, leaseMarginMs: number, defaultTimeoutMs: number): Promise<ClaimedExecution[]> {
+  async claim(
+    replicaId: string,
+    limit: number,
+    leaseMarginMs: number,
+    defaultTimeoutMs: number,
+  ): Promise<ClaimedExecution[]> {
     const rows: RunnableRow[] = await this.dataSource.query(
       `WITH picked AS (
          SELECT id FROM executions
@@ -229,7 +234,8 @@ export class ExecutionsRepository {
         [executionId, user.id, user.isAdmin],
       );
       if (found.length === 0) return { refused: 'missing' as const };
-      if (found[0].status !== 'pending' && found[0].status !== 'running') return { refused: 'finished' as const, status: found[0].status };
+      if (found[0].status !== 'pending' && found[0].status !== 'running')
+        return { refused: 'finished' as const, status: found[0].status };
       const rows: CancelledExecutionRow[] = await manager.query(
         `WITH cancelled AS (
          UPDATE executions e

@@ -45,7 +45,8 @@ export class FiringLoop {
         } while (fired >= this.config.fireBatchSize && !leadership.deposed.aborted);
         if (leadership.deposed.aborted) break;
         const dueAt = await this.firing.earliestDueAt(leadership.session);
-        const waitMs = dueAt === null ? this.config.maxSleepMs : Math.min(this.config.maxSleepMs, dueAt - this.clock.now());
+        const waitMs =
+          dueAt === null ? this.config.maxSleepMs : Math.min(this.config.maxSleepMs, dueAt - this.clock.now());
         if (waitMs > 0) await this.sleep(waitMs, leadership.deposed);
       } catch (error) {
         if (leadership.deposed.aborted) break;
@@ -67,7 +68,9 @@ export class FiringLoop {
         return 0;
       }
       const planned = due.map((job) => ({ job, plan: this.plan(job) }));
-      const guarded = planned.filter(({ job, plan }) => job.concurrency !== 'allow' && plan.occurrences.length > 0).map(({ job }) => job);
+      const guarded = planned
+        .filter(({ job, plan }) => job.concurrency !== 'allow' && plan.occurrences.length > 0)
+        .map(({ job }) => job);
       const busy = await this.firing.busyJobs(
         session,
         guarded.map((job) => job.id),
@@ -94,7 +97,16 @@ export class FiringLoop {
       const mine = inserted.flatMap((row) => {
         const job = jobs.get(row.job_id);
         if (row.status !== 'running' || !job || !row.started_at) return [];
-        return [toClaimedExecution({ ...job, id: row.id, job_id: row.job_id, scheduled_for: row.scheduled_for, attempt: 1, started_at: row.started_at })];
+        return [
+          toClaimedExecution({
+            ...job,
+            id: row.id,
+            job_id: row.job_id,
+            scheduled_for: row.scheduled_for,
+            attempt: 1,
+            started_at: row.started_at,
+          }),
+        ];
       });
       this.workers.runReserved(mine, reserved);
       reserved = 0;

@@ -87,7 +87,12 @@ export class FiringRepository {
     return rows.map((row) => row.id);
   }
 
-  async insertExecutions(session: Client, replicaId: string, epoch: number, executions: NewExecution[]): Promise<InsertedExecution[]> {
+  async insertExecutions(
+    session: Client,
+    replicaId: string,
+    epoch: number,
+    executions: NewExecution[],
+  ): Promise<InsertedExecution[]> {
     if (executions.length === 0) return [];
     const { rows } = await session.query<InsertedExecution>(
       `INSERT INTO executions (job_id, scheduled_for, attempt, trigger, status, available_at, started_at, lease_expires_at,

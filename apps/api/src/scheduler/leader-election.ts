@@ -82,7 +82,9 @@ export class LeaderElection {
     if (this.leadership) return;
     try {
       const session = this.session ?? (await this.connect());
-      const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.config.leaderLockKey]);
+      const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+        this.config.leaderLockKey,
+      ]);
       if (!rows[0].locked) return;
       if (!this.running || session !== this.session) {
         await session.query('SELECT pg_advisory_unlock($1)', [this.config.leaderLockKey]);

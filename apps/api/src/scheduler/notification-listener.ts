@@ -62,10 +62,14 @@ export class NotificationListener {
         const handlers = this.handlers;
         if (!handlers) return;
         if (message.channel === JOBS_CHANGED_CHANNEL) handlers.jobsChanged();
-        else if (message.channel === EXECUTIONS_READY_CHANNEL || message.channel === EXECUTIONS_PENDING_CHANNEL) handlers.executionsReady();
-        else if (message.channel === EXECUTIONS_CANCELLED_CHANNEL && message.payload) handlers.executionCancelled(message.payload);
+        else if (message.channel === EXECUTIONS_READY_CHANNEL || message.channel === EXECUTIONS_PENDING_CHANNEL)
+          handlers.executionsReady();
+        else if (message.channel === EXECUTIONS_CANCELLED_CHANNEL && message.payload)
+          handlers.executionCancelled(message.payload);
       });
-      await session.query(`LISTEN ${JOBS_CHANGED_CHANNEL}; LISTEN ${EXECUTIONS_READY_CHANNEL}; LISTEN ${EXECUTIONS_CANCELLED_CHANNEL}; LISTEN ${EXECUTIONS_PENDING_CHANNEL}`);
+      await session.query(
+        `LISTEN ${JOBS_CHANGED_CHANNEL}; LISTEN ${EXECUTIONS_READY_CHANNEL}; LISTEN ${EXECUTIONS_CANCELLED_CHANNEL}; LISTEN ${EXECUTIONS_PENDING_CHANNEL}`,
+      );
       if (!this.running) {
         await closeSession(session);
         return;

@@ -8,14 +8,32 @@ const TOLERANCE = 5_000;
 
 describe('planOccurrences', () => {
   it('on time: fires the due occurrence and moves to the next one', () => {
-    const plan = planOccurrences({ nextRunAt: at('2030-01-01T00:00:10Z'), misfire: 'fire_once', catchUpLimit: 100 }, everySecond, at('2030-01-01T00:00:10.004Z'), TOLERANCE);
-    expect(plan).toEqual({ occurrences: [at('2030-01-01T00:00:10Z')], nextRunAt: at('2030-01-01T00:00:11Z'), misfired: false });
+    const plan = planOccurrences(
+      { nextRunAt: at('2030-01-01T00:00:10Z'), misfire: 'fire_once', catchUpLimit: 100 },
+      everySecond,
+      at('2030-01-01T00:00:10.004Z'),
+      TOLERANCE,
+    );
+    expect(plan).toEqual({
+      occurrences: [at('2030-01-01T00:00:10Z')],
+      nextRunAt: at('2030-01-01T00:00:11Z'),
+      misfired: false,
+    });
   });
 
   it('a little behind (within the tolerance): fires every due occurrence, whatever the policy', () => {
     for (const misfire of ['fire_once', 'skip', 'catch_up'] as const) {
-      const plan = planOccurrences({ nextRunAt: at('2030-01-01T00:00:10Z'), misfire, catchUpLimit: 100 }, everySecond, at('2030-01-01T00:00:12.5Z'), TOLERANCE);
-      expect(plan.occurrences).toEqual([at('2030-01-01T00:00:10Z'), at('2030-01-01T00:00:11Z'), at('2030-01-01T00:00:12Z')]);
+      const plan = planOccurrences(
+        { nextRunAt: at('2030-01-01T00:00:10Z'), misfire, catchUpLimit: 100 },
+        everySecond,
+        at('2030-01-01T00:00:12.5Z'),
+        TOLERANCE,
+      );
+      expect(plan.occurrences).toEqual([
+        at('2030-01-01T00:00:10Z'),
+        at('2030-01-01T00:00:11Z'),
+        at('2030-01-01T00:00:12Z'),
+      ]);
       expect(plan.nextRunAt).toEqual(at('2030-01-01T00:00:13Z'));
     }
   });
@@ -49,12 +67,26 @@ describe('planOccurrences', () => {
     });
 
     it('catch_up never reaches before next_run_at', () => {
-      const plan = planOccurrences({ nextRunAt: at('2030-01-01T00:08:00Z'), misfire: 'catch_up', catchUpLimit: 100 }, everyMinute, now, TOLERANCE);
-      expect(plan.occurrences).toEqual([at('2030-01-01T00:08:00Z'), at('2030-01-01T00:09:00Z'), at('2030-01-01T00:10:00Z')]);
+      const plan = planOccurrences(
+        { nextRunAt: at('2030-01-01T00:08:00Z'), misfire: 'catch_up', catchUpLimit: 100 },
+        everyMinute,
+        now,
+        TOLERANCE,
+      );
+      expect(plan.occurrences).toEqual([
+        at('2030-01-01T00:08:00Z'),
+        at('2030-01-01T00:09:00Z'),
+        at('2030-01-01T00:10:00Z'),
+      ]);
     });
 
     it('catch_up stays bounded for a huge gap', () => {
-      const plan = planOccurrences({ nextRunAt: at('2029-01-01T00:00:00Z'), misfire: 'catch_up', catchUpLimit: 50 }, everySecond, now, TOLERANCE);
+      const plan = planOccurrences(
+        { nextRunAt: at('2029-01-01T00:00:00Z'), misfire: 'catch_up', catchUpLimit: 50 },
+        everySecond,
+        now,
+        TOLERANCE,
+      );
       expect(plan.occurrences).toHaveLength(50);
       expect(plan.occurrences[49]).toEqual(at('2030-01-01T00:10:30Z'));
     });
@@ -62,13 +94,23 @@ describe('planOccurrences', () => {
 
   it('a one-off schedule ends: no next occurrence', () => {
     const once = schedule({ kind: 'once', at: '2030-01-01T00:00:00Z' });
-    const plan = planOccurrences({ nextRunAt: at('2030-01-01T00:00:00Z'), misfire: 'fire_once', catchUpLimit: 1 }, once, at('2030-01-01T00:00:00.010Z'), TOLERANCE);
+    const plan = planOccurrences(
+      { nextRunAt: at('2030-01-01T00:00:00Z'), misfire: 'fire_once', catchUpLimit: 1 },
+      once,
+      at('2030-01-01T00:00:00.010Z'),
+      TOLERANCE,
+    );
     expect(plan).toEqual({ occurrences: [at('2030-01-01T00:00:00Z')], nextRunAt: null, misfired: false });
   });
 
   it('respects the end bound', () => {
     const bounded = schedule({ kind: 'cron', expression: '* * * * * *' }, { endAt: '2030-01-01T00:00:11Z' });
-    const plan = planOccurrences({ nextRunAt: at('2030-01-01T00:00:11Z'), misfire: 'fire_once', catchUpLimit: 1 }, bounded, at('2030-01-01T00:00:11.001Z'), TOLERANCE);
+    const plan = planOccurrences(
+      { nextRunAt: at('2030-01-01T00:00:11Z'), misfire: 'fire_once', catchUpLimit: 1 },
+      bounded,
+      at('2030-01-01T00:00:11.001Z'),
+      TOLERANCE,
+    );
     expect(plan.nextRunAt).toBeNull();
   });
 });
@@ -76,7 +118,13 @@ describe('planOccurrences', () => {
 describe('ScheduleCache', () => {
   it('reuses an iterator until the definition changes, and applies the job time zone to cron', () => {
     const cache = new ScheduleCache();
-    const job = { id: 'a', schedule: { kind: 'cron' as const, expression: '0 0 9 * * *' }, timezone: 'Europe/Berlin', startAt: null, endAt: null };
+    const job = {
+      id: 'a',
+      schedule: { kind: 'cron' as const, expression: '0 0 9 * * *' },
+      timezone: 'Europe/Berlin',
+      startAt: null,
+      endAt: null,
+    };
     const first = cache.iteratorFor(job);
     expect(cache.iteratorFor({ ...job })).toBe(first);
     expect(first.next(at('2030-01-01T00:00:00Z'))).toEqual(at('2030-01-01T08:00:00Z'));

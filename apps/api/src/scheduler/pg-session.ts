@@ -27,7 +27,12 @@ export async function openSession(options: SessionOptions): Promise<Client> {
   // An 'error' with no listener would crash the process; owners attach their own too.
   client.on('error', () => undefined);
   await client.connect();
-  const settings = ['tcp_keepalives_idle = 1', 'tcp_keepalives_interval = 1', 'tcp_keepalives_count = 3', 'tcp_user_timeout = 3000'];
+  const settings = [
+    'tcp_keepalives_idle = 1',
+    'tcp_keepalives_interval = 1',
+    'tcp_keepalives_count = 3',
+    'tcp_user_timeout = 3000',
+  ];
   if (options.idleSessionTimeoutMs) settings.push(`idle_session_timeout = ${Math.round(options.idleSessionTimeoutMs)}`);
   for (const setting of settings) {
     // Older servers or unix sockets may refuse some of these; the session still works without them.
@@ -38,5 +43,8 @@ export async function openSession(options: SessionOptions): Promise<Client> {
 
 export async function closeSession(client: Client | null | undefined): Promise<void> {
   if (!client) return;
-  await Promise.race([client.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  await Promise.race([
+    client.end().catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+  ]);
 }

@@ -5,7 +5,9 @@ describe('retryDelayMs', () => {
   const policy = { maxAttempts: 5, backoff: 'exponential' as const, initialDelayMs: 1_000, maxDelayMs: 5_000 };
 
   it('doubles from initialDelayMs and caps at maxDelayMs', () => {
-    expect([1, 2, 3, 4].map((attempt) => retryDelayMs(policy, attempt, noJitter))).toEqual([1_000, 2_000, 4_000, 5_000]);
+    expect([1, 2, 3, 4].map((attempt) => retryDelayMs(policy, attempt, noJitter))).toEqual([
+      1_000, 2_000, 4_000, 5_000,
+    ]);
   });
 
   it('stops after maxAttempts', () => {
@@ -14,7 +16,9 @@ describe('retryDelayMs', () => {
   });
 
   it('fixed backoff waits the same each time', () => {
-    expect([1, 2, 3].map((attempt) => retryDelayMs({ ...policy, backoff: 'fixed' }, attempt, noJitter))).toEqual([1_000, 1_000, 1_000]);
+    expect([1, 2, 3].map((attempt) => retryDelayMs({ ...policy, backoff: 'fixed' }, attempt, noJitter))).toEqual([
+      1_000, 1_000, 1_000,
+    ]);
   });
 
   it('adds at most 10 % jitter', () => {

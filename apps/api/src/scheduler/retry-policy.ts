@@ -7,7 +7,8 @@ import { RetryPolicy } from './scheduler.types';
  */
 export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number | null {
   if (attempt >= policy.maxAttempts) return null;
-  const base = policy.backoff === 'fixed' ? policy.initialDelayMs : policy.initialDelayMs * 2 ** Math.min(attempt - 1, 40);
+  const base =
+    policy.backoff === 'fixed' ? policy.initialDelayMs : policy.initialDelayMs * 2 ** Math.min(attempt - 1, 40);
   const capped = Math.min(base, policy.maxDelayMs);
   return Math.round(capped + capped * 0.1 * random());
 }

@@ -14,7 +14,11 @@ describe('scheduler cluster (three replicas)', () => {
   const leaders = () => schedulers().filter((scheduler) => scheduler.leadership !== null);
   const everySecond = { kind: 'cron', expression: '* * * * * *' };
   const state = async () =>
-    (await db.query<{ epoch: string; leader: string }>(`SELECT leader_epoch::text AS epoch, leader_replica AS leader FROM scheduler_state`)).rows[0];
+    (
+      await db.query<{ epoch: string; leader: string }>(
+        `SELECT leader_epoch::text AS epoch, leader_replica AS leader FROM scheduler_state`,
+      )
+    ).rows[0];
   const keyCounts = () => {
     const counts = new Map<string, number>();
     for (const call of sink.calls) {
@@ -24,10 +28,16 @@ describe('scheduler cluster (three replicas)', () => {
     return counts;
   };
   const settled = () =>
-    waitFor(async () => {
-      const { rows } = await db.query<{ open: string }>(`SELECT count(*)::text AS open FROM executions WHERE status IN ('pending', 'running')`);
-      return rows[0].open === '0';
-    }, 15_000, 100);
+    waitFor(
+      async () => {
+        const { rows } = await db.query<{ open: string }>(
+          `SELECT count(*)::text AS open FROM executions WHERE status IN ('pending', 'running')`,
+        );
+        return rows[0].open === '0';
+      },
+      15_000,
+      100,
+    );
 
   /** Per job: every occurrence from its first to its last execution, one second apart, none twice. */
   async function expectContiguous(jobIds: string[], minimumPerJob: number) {
@@ -93,10 +103,14 @@ describe('scheduler cluster (three replicas)', () => {
     expect(sessions).toHaveLength(1);
     const killedAt = Date.now();
     await db.query('SELECT pg_terminate_backend($1)', [sessions[0].pid]);
-    const after = await waitFor(async () => {
-      const current = await state();
-      return Number(current.epoch) > Number(before.epoch) ? current : null;
-    }, 5_000, 10);
+    const after = await waitFor(
+      async () => {
+        const current = await state();
+        return Number(current.epoch) > Number(before.epoch) ? current : null;
+      },
+      5_000,
+      10,
+    );
     const failoverMs = Date.now() - killedAt;
     expect(failoverMs).toBeLessThan(1_000);
     expect(after.leader).toBeTruthy();
@@ -107,10 +121,14 @@ describe('scheduler cluster (three replicas)', () => {
     await sleep(300);
 
     await expectContiguous(jobs, 8);
-    const { rows: executions } = await db.query<{ job_id: string; scheduled_for: Date; replica_id: string; leader_epoch: string }>(
-      `SELECT job_id, scheduled_for, replica_id, leader_epoch::text FROM executions WHERE job_id = ANY($1::uuid[])`,
-      [jobs],
-    );
+    const { rows: executions } = await db.query<{
+      job_id: string;
+      scheduled_for: Date;
+      replica_id: string;
+      leader_epoch: string;
+    }>(`SELECT job_id, scheduled_for, replica_id, leader_epoch::text FROM executions WHERE job_id = ANY($1::uuid[])`, [
+      jobs,
+    ]);
     const counts = keyCounts();
     const keys = executions.map((row) => `${row.job_id}:${row.scheduled_for.toISOString()}`);
     expect(keys.filter((key) => counts.get(key) !== 1)).toEqual([]);
@@ -180,7 +198,9 @@ describe('scheduler cluster (three replicas)', () => {
 
     await leader.close();
     const [done] = await waitFor(async () => {
-      const { rows } = await db.query(`SELECT id, status, replica_id, attempt FROM executions WHERE job_id = $1`, [jobId]);
+      const { rows } = await db.query(`SELECT id, status, replica_id, attempt FROM executions WHERE job_id = $1`, [
+        jobId,
+      ]);
       return rows[0]?.status === 'succeeded' ? rows : null;
     }, 8_000);
     expect(done).toMatchObject({ id: running.id, attempt: 1 });

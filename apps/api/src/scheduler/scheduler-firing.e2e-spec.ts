@@ -9,7 +9,16 @@ import { createTestDatabase, TestDatabase } from '../../test/test-database';
 import { verifyDelivery } from '../executor/signature';
 import { DbClock } from './db-clock';
 import { SchedulerService } from './scheduler.service';
-import { executionsOf, insertJobs, insertUser, Sink, SinkCall, sleep, startSink, waitFor } from './scheduler.test-fixtures';
+import {
+  executionsOf,
+  insertJobs,
+  insertUser,
+  Sink,
+  SinkCall,
+  sleep,
+  startSink,
+  waitFor,
+} from './scheduler.test-fixtures';
 
 /** Everything one replica does on its own: firing, results, retries, policies, cancel, control. */
 describe('scheduler on one replica', () => {
@@ -21,8 +30,15 @@ describe('scheduler on one replica', () => {
   const routes = new Map<string, (call: SinkCall, res: ServerResponse) => void>();
 
   const callsTo = (path: string) => sink.calls.filter((call) => call.path === path);
-  const scheduledForOf = (call: SinkCall) => Date.parse(String(call.headers['idempotency-key']).split(':').slice(1).join(':'));
-  const http = (path: string, extra: object = {}) => ({ kind: 'http', method: 'POST', url: `${sink.url}${path}`, body: { path }, ...extra });
+  const scheduledForOf = (call: SinkCall) =>
+    Date.parse(String(call.headers['idempotency-key']).split(':').slice(1).join(':'));
+  const http = (path: string, extra: object = {}) => ({
+    kind: 'http',
+    method: 'POST',
+    url: `${sink.url}${path}`,
+    body: { path },
+    ...extra,
+  });
   const everySecond = { kind: 'cron', expression: '* * * * * *' };
   const pause = (jobId: string) => db.query(`UPDATE jobs SET status = 'paused' WHERE id = $1`, [jobId]);
   const dbNow = async () => (await db.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0].now;
@@ -51,11 +67,19 @@ describe('scheduler on one replica', () => {
 
   it('signs every delivery so that the recipe in docs/scheduler.md verifies it', async () => {
     const [jobId] = await insertJobs(db, [
-      { ownerId, schedule: everySecond, target: http('/signed', { headers: { 'X-Custom': 'yes' } }), signingSecret: 'whsec_test_123' },
+      {
+        ownerId,
+        schedule: everySecond,
+        target: http('/signed', { headers: { 'X-Custom': 'yes' } }),
+        signingSecret: 'whsec_test_123',
+      },
     ]);
     const [call] = await waitFor(() => (callsTo('/signed').length > 0 ? callsTo('/signed') : null), 5_000);
     await pause(jobId);
-    const headers = { timestamp: String(call.headers['x-zer08-timestamp']), signature: String(call.headers['x-zer08-signature']) };
+    const headers = {
+      timestamp: String(call.headers['x-zer08-timestamp']),
+      signature: String(call.headers['x-zer08-signature']),
+    };
     expect(verifyDelivery('whsec_test_123', headers, call.body)).toBe(true);
     // The receiver snippet printed in docs/scheduler.md, run verbatim against the real delivery.
     const docs = readFileSync(join(__dirname, '../../../../docs/scheduler.md'), 'utf8');
@@ -74,7 +98,9 @@ describe('scheduler on one replica', () => {
     expect(call.headers['content-type']).toBe('application/json');
     expect(call.headers['x-custom']).toBe('yes');
     expect(call.headers['x-zer08-attempt']).toBe('1');
-    expect(call.headers['idempotency-key']).toMatch(new RegExp(`^${jobId}:\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z$`));
+    expect(call.headers['idempotency-key']).toMatch(
+      new RegExp(`^${jobId}:\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z$`),
+    );
     const rows = await finished(jobId, 1);
     expect(rows.map((row) => row.id)).toContain(call.headers['x-zer08-execution-id']);
   });
@@ -89,10 +115,14 @@ describe('scheduler on one replica', () => {
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
 
     const rows = await finished(jobId, callsTo('/on-time').length);
-    expect(rows.every((row) => row.status === 'succeeded' && row.http_status === 200 && row.response_excerpt === 'ok')).toBe(true);
+    expect(
+      rows.every((row) => row.status === 'succeeded' && row.http_status === 200 && row.response_excerpt === 'ok'),
+    ).toBe(true);
     expect(rows.every((row) => row.scheduled_for.getTime() % 1000 === 0)).toBe(true);
     expect(rows.every((row) => row.replica_id === 'solo' && Number(row.leader_epoch) >= 1)).toBe(true);
-    const { rows: job } = await db.query(`SELECT call_count, last_status, last_run_at FROM jobs WHERE id = $1`, [jobId]);
+    const { rows: job } = await db.query(`SELECT call_count, last_status, last_run_at FROM jobs WHERE id = $1`, [
+      jobId,
+    ]);
     expect(Number(job[0].call_count)).toBe(rows.length);
     expect(job[0].last_status).toBe('succeeded');
   });
@@ -120,7 +150,14 @@ describe('scheduler on one replica', () => {
   it('retries a failing callback with exponential backoff, same idempotency key, then ends failed', async () => {
     routes.set('/fails', (_call, res) => res.writeHead(500).end('boom'));
     const [jobId] = await insertJobs(db, [
-      { ownerId, schedule: everySecond, target: http('/fails'), maxAttempts: 3, initialDelayMs: 300, backoff: 'exponential' },
+      {
+        ownerId,
+        schedule: everySecond,
+        target: http('/fails'),
+        maxAttempts: 3,
+        initialDelayMs: 300,
+        backoff: 'exponential',
+      },
     ]);
     await waitFor(() => callsTo('/fails').length > 0, 5_000);
     await pause(jobId);
@@ -136,7 +173,9 @@ describe('scheduler on one replica', () => {
     await sleep(1_500);
     expect(callsTo('/fails').filter((call) => call.headers['idempotency-key'] === firstKey)).toHaveLength(3);
 
-    const rows = (await finished(jobId, 3)).filter((row) => row.scheduled_for.getTime() === scheduledForOf(attempts[0]));
+    const rows = (await finished(jobId, 3)).filter(
+      (row) => row.scheduled_for.getTime() === scheduledForOf(attempts[0]),
+    );
     expect(rows.map((row) => [row.attempt, row.trigger, row.status, row.http_status])).toEqual([
       [1, 'schedule', 'failed', 500],
       [2, 'retry', 'failed', 500],
@@ -147,7 +186,9 @@ describe('scheduler on one replica', () => {
 
   it('records a callback that outlives timeoutMs as timed_out', async () => {
     routes.set('/slow', (_call, res) => setTimeout(() => res.writeHead(200).end('late'), 2_000));
-    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/slow', { timeoutMs: 300 }), maxAttempts: 1 }]);
+    const [jobId] = await insertJobs(db, [
+      { ownerId, schedule: everySecond, target: http('/slow', { timeoutMs: 300 }), maxAttempts: 1 },
+    ]);
     await waitFor(() => callsTo('/slow').length > 0, 5_000);
     await pause(jobId);
     const rows = await finished(jobId, 1);
@@ -168,7 +209,12 @@ describe('scheduler on one replica', () => {
     const closed = await startSink();
     await closed.close();
     const [jobId] = await insertJobs(db, [
-      { ownerId, schedule: everySecond, target: { kind: 'http', url: `${closed.url}/nobody`, timeoutMs: 2_000 }, maxAttempts: 1 },
+      {
+        ownerId,
+        schedule: everySecond,
+        target: { kind: 'http', url: `${closed.url}/nobody`, timeoutMs: 2_000 },
+        maxAttempts: 1,
+      },
     ]);
     const rows = await finished(jobId, 1);
     await pause(jobId);
@@ -198,14 +244,23 @@ describe('scheduler on one replica', () => {
       while ((await dbNow()).getUTCSeconds() >= 55) await sleep(500);
       const before = await dbNow();
       const [jobId] = await insertJobs(db, [
-        { ownerId, schedule: everyMinute, target: http(`/misfire-${misfire}`), misfire, catchUpLimit: 3, nextRunAtSql: tenMinutesAgo },
+        {
+          ownerId,
+          schedule: everyMinute,
+          target: http(`/misfire-${misfire}`),
+          misfire,
+          catchUpLimit: 3,
+          nextRunAtSql: tenMinutesAgo,
+        },
       ]);
       await waitFor(async () => {
         const { rows } = await db.query(`SELECT next_run_at FROM jobs WHERE id = $1`, [jobId]);
         return rows[0].next_run_at > before;
       }, 5_000);
       await sleep(500);
-      const { rows: job } = await db.query<{ next_run_at: Date }>(`SELECT next_run_at FROM jobs WHERE id = $1`, [jobId]);
+      const { rows: job } = await db.query<{ next_run_at: Date }>(`SELECT next_run_at FROM jobs WHERE id = $1`, [
+        jobId,
+      ]);
       const rows = (await executionsOf(db, jobId)).filter((row) => row.scheduled_for <= before);
       await pause(jobId);
       return { rows, nextRunAt: job[0].next_run_at, latestMinute: Math.floor(before.getTime() / 60_000) * 60_000 };
@@ -225,22 +280,32 @@ describe('scheduler on one replica', () => {
 
     it('catch_up: one execution per missed occurrence, bounded by catch_up_limit (the latest 3)', async () => {
       const { rows, nextRunAt, latestMinute } = await runMisfire('catch_up');
-      expect(rows.map((row) => row.scheduled_for.getTime())).toEqual([latestMinute - 120_000, latestMinute - 60_000, latestMinute]);
+      expect(rows.map((row) => row.scheduled_for.getTime())).toEqual([
+        latestMinute - 120_000,
+        latestMinute - 60_000,
+        latestMinute,
+      ]);
       expect(nextRunAt.getTime()).toBe(latestMinute + 60_000);
     });
   });
 
   it('concurrency forbid: while a slow call runs, new occurrences are recorded as skipped and never overlap', async () => {
     routes.set('/forbid', (_call, res) => setTimeout(() => res.writeHead(200).end('done'), 2_200));
-    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/forbid'), concurrency: 'forbid' }]);
-    await waitFor(async () => (await executionsOf(db, jobId)).filter((row) => row.status === 'skipped').length >= 2, 6_000);
+    const [jobId] = await insertJobs(db, [
+      { ownerId, schedule: everySecond, target: http('/forbid'), concurrency: 'forbid' },
+    ]);
+    await waitFor(
+      async () => (await executionsOf(db, jobId)).filter((row) => row.status === 'skipped').length >= 2,
+      6_000,
+    );
     await pause(jobId);
     const rows = await finished(jobId, 1);
     const ran = rows.filter((row) => row.status !== 'skipped');
     const skipped = rows.filter((row) => row.status === 'skipped');
     expect(skipped.length).toBeGreaterThanOrEqual(2);
     expect(skipped.every((row) => /forbid/.test(row.error ?? ''))).toBe(true);
-    for (let i = 1; i < ran.length; i++) expect(ran[i].started_at!.getTime()).toBeGreaterThanOrEqual(ran[i - 1].finished_at!.getTime());
+    for (let i = 1; i < ran.length; i++)
+      expect(ran[i].started_at!.getTime()).toBeGreaterThanOrEqual(ran[i - 1].finished_at!.getTime());
     expect(callsTo('/forbid')).toHaveLength(ran.length);
   });
 
@@ -250,7 +315,15 @@ describe('scheduler on one replica', () => {
       res.on('close', () => (aborted += res.writableEnded ? 0 : 1));
       setTimeout(() => res.writeHead(200).end('done'), 1_600).unref();
     });
-    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/replace', { timeoutMs: 10_000 }), concurrency: 'replace', maxAttempts: 3 }]);
+    const [jobId] = await insertJobs(db, [
+      {
+        ownerId,
+        schedule: everySecond,
+        target: http('/replace', { timeoutMs: 10_000 }),
+        concurrency: 'replace',
+        maxAttempts: 3,
+      },
+    ]);
     await waitFor(() => callsTo('/replace').length >= 3, 6_000);
     await pause(jobId);
     const rows = await finished(jobId, 3);
@@ -279,7 +352,9 @@ describe('scheduler on one replica', () => {
   });
 
   it('runs a manual trigger (a pending "manual" row) of a paused job', async () => {
-    const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/manual'), status: 'paused' }]);
+    const [jobId] = await insertJobs(db, [
+      { ownerId, schedule: everySecond, target: http('/manual'), status: 'paused' },
+    ]);
     const { rows } = await db.query<{ id: string }>(
       `INSERT INTO executions (job_id, scheduled_for, attempt, trigger, status) VALUES ($1, clock_timestamp(), 1, 'manual', 'pending') RETURNING id`,
       [jobId],
@@ -292,7 +367,9 @@ describe('scheduler on one replica', () => {
 
   describe('expired leases (a worker lost mid-call)', () => {
     async function lostExecution(executionType: 'AT_LEAST_ONCE' | 'AT_MOST_ONCE', path: string) {
-      const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http(path), status: 'paused', executionType }]);
+      const [jobId] = await insertJobs(db, [
+        { ownerId, schedule: everySecond, target: http(path), status: 'paused', executionType },
+      ]);
       const { rows } = await db.query<{ id: string }>(
         `INSERT INTO executions (job_id, scheduled_for, status, started_at, lease_expires_at, replica_id)
          VALUES ($1, date_trunc('second', clock_timestamp()), 'running', clock_timestamp() - interval '40 seconds',
@@ -341,11 +418,24 @@ describe('scheduler on one replica', () => {
     const api = () => request(replica.app.getHttpServer());
 
     it('GET /scheduler/status shows this replica leading, its heartbeat, lag and queue (admin only)', async () => {
-      await waitFor(async () => (await api().get('/api/v1/scheduler/status').set('Authorization', `Bearer ${admin}`)).body.replicas?.length > 0, 3_000);
+      await waitFor(
+        async () =>
+          (await api().get('/api/v1/scheduler/status').set('Authorization', `Bearer ${admin}`)).body.replicas?.length >
+          0,
+        3_000,
+      );
       const response = await api().get('/api/v1/scheduler/status').set('Authorization', `Bearer ${admin}`).expect(200);
-      expect(response.body).toMatchObject({ replicaId: 'solo', isLeader: true, dispatching: true, leaderReplicaId: 'solo', enabled: true });
+      expect(response.body).toMatchObject({
+        replicaId: 'solo',
+        isLeader: true,
+        dispatching: true,
+        leaderReplicaId: 'solo',
+        enabled: true,
+      });
       expect(response.body.leaderEpoch).toBeGreaterThanOrEqual(1);
-      expect(response.body.replicas).toEqual([expect.objectContaining({ replicaId: 'solo', isLeader: true, dispatching: true, alive: true })]);
+      expect(response.body.replicas).toEqual([
+        expect.objectContaining({ replicaId: 'solo', isLeader: true, dispatching: true, alive: true }),
+      ]);
       expect(typeof response.body.lagMs).toBe('number');
       await api().get('/api/v1/scheduler/status').set('Authorization', `Bearer ${stranger}`).expect(403);
       await api().get('/api/v1/scheduler/status').expect(401);
@@ -354,7 +444,12 @@ describe('scheduler on one replica', () => {
     it('documents the routes and DTOs in OpenAPI', async () => {
       const { body } = await api().get('/api/docs/openapi.json').expect(200);
       expect(Object.keys(body.paths)).toEqual(
-        expect.arrayContaining(['/api/v1/scheduler/status', '/api/v1/scheduler/stop', '/api/v1/scheduler/start', '/api/v1/executions/{id}/cancel']),
+        expect.arrayContaining([
+          '/api/v1/scheduler/status',
+          '/api/v1/scheduler/stop',
+          '/api/v1/scheduler/start',
+          '/api/v1/executions/{id}/cancel',
+        ]),
       );
       expect(body.components.schemas.SchedulerStatusDto.properties).toHaveProperty('replicas');
       expect(body.components.schemas.SchedulerReplicaDto.properties).toHaveProperty('alive');
@@ -362,20 +457,34 @@ describe('scheduler on one replica', () => {
     });
 
     it('cancels a pending execution (it never runs); 409 once finished; 404 for other users and bad ids', async () => {
-      const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/cancel-pending'), status: 'paused' }]);
+      const [jobId] = await insertJobs(db, [
+        { ownerId, schedule: everySecond, target: http('/cancel-pending'), status: 'paused' },
+      ]);
       const { rows } = await db.query<{ id: string }>(
         `INSERT INTO executions (job_id, scheduled_for, trigger, status, available_at)
          VALUES ($1, clock_timestamp(), 'manual', 'pending', clock_timestamp() + interval '1 second') RETURNING id`,
         [jobId],
       );
       const id = rows[0].id;
-      const notFound = await api().post(`/api/v1/executions/${id}/cancel`).set('Authorization', `Bearer ${stranger}`).expect(404);
+      const notFound = await api()
+        .post(`/api/v1/executions/${id}/cancel`)
+        .set('Authorization', `Bearer ${stranger}`)
+        .expect(404);
       expect(notFound.headers['content-type']).toMatch(/problem\+json/);
-      const cancelled = await api().post(`/api/v1/executions/${id}/cancel`).set('Authorization', `Bearer ${owner}`).expect(200);
+      const cancelled = await api()
+        .post(`/api/v1/executions/${id}/cancel`)
+        .set('Authorization', `Bearer ${owner}`)
+        .expect(200);
       expect(cancelled.body).toMatchObject({ id, jobId, status: 'cancelled', previousStatus: 'pending', attempt: 1 });
-      const again = await api().post(`/api/v1/executions/${id}/cancel`).set('Authorization', `Bearer ${admin}`).expect(409);
+      const again = await api()
+        .post(`/api/v1/executions/${id}/cancel`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(409);
       expect(again.body.code).toBe('execution_finished');
-      const bad = await api().post(`/api/v1/executions/not-a-uuid/cancel`).set('Authorization', `Bearer ${owner}`).expect(400);
+      const bad = await api()
+        .post(`/api/v1/executions/not-a-uuid/cancel`)
+        .set('Authorization', `Bearer ${owner}`)
+        .expect(400);
       expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
       await sleep(1_500);
       expect(callsTo('/cancel-pending')).toHaveLength(0);
@@ -388,11 +497,16 @@ describe('scheduler on one replica', () => {
         res.on('close', () => (aborted = !res.writableEnded));
         setTimeout(() => res.writeHead(200).end('too late'), 3_000);
       });
-      const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/cancel-running'), maxAttempts: 3 }]);
+      const [jobId] = await insertJobs(db, [
+        { ownerId, schedule: everySecond, target: http('/cancel-running'), maxAttempts: 3 },
+      ]);
       await waitFor(() => callsTo('/cancel-running').length > 0, 5_000);
       await pause(jobId);
       const id = String(callsTo('/cancel-running')[0].headers['x-zer08-execution-id']);
-      const cancelled = await api().post(`/api/v1/executions/${id}/cancel`).set('Authorization', `Bearer ${owner}`).expect(200);
+      const cancelled = await api()
+        .post(`/api/v1/executions/${id}/cancel`)
+        .set('Authorization', `Bearer ${owner}`)
+        .expect(200);
       expect(cancelled.body).toMatchObject({ id, status: 'cancelled', previousStatus: 'running' });
       await waitFor(() => aborted, 2_000);
       await sleep(500);
@@ -444,10 +558,22 @@ describe('scheduler on one replica', () => {
     try {
       const token = accessTokenFor(apiOnly.env, { id: adminId, email: rows[0].email, role: 'admin' });
       const server = apiOnly.app.getHttpServer();
-      const status = await request(server).get('/api/v1/scheduler/status').set('Authorization', `Bearer ${token}`).expect(200);
-      expect(status.body).toMatchObject({ replicaId: 'api-only', enabled: false, isLeader: false, dispatching: false, leaderReplicaId: 'solo' });
+      const status = await request(server)
+        .get('/api/v1/scheduler/status')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      expect(status.body).toMatchObject({
+        replicaId: 'api-only',
+        enabled: false,
+        isLeader: false,
+        dispatching: false,
+        leaderReplicaId: 'solo',
+      });
       expect(status.body.replicas.map((replica: { replicaId: string }) => replica.replicaId)).not.toContain('api-only');
-      const refused = await request(server).post('/api/v1/scheduler/start').set('Authorization', `Bearer ${token}`).expect(409);
+      const refused = await request(server)
+        .post('/api/v1/scheduler/start')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(409);
       expect(refused.body.code).toBe('scheduler_disabled');
     } finally {
       await apiOnly.close();

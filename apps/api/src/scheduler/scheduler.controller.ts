@@ -23,7 +23,9 @@ export class SchedulerController {
   @Post('scheduler/stop')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Stop dispatching on the replica that answers: it gives up leadership and claims nothing new (admin)' })
+  @ApiOperation({
+    summary: 'Stop dispatching on the replica that answers: it gives up leadership and claims nothing new (admin)',
+  })
   @ApiOkResponse(statusResponse)
   stop(): Promise<SchedulerStatusDto> {
     return this.scheduler.stop();
@@ -42,7 +44,8 @@ export class SchedulerController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Cancel a pending or running execution (owner or admin)',
-    description: 'A pending execution never runs; a running one has its call aborted. 409 when it already ended; 404 for executions of other users.',
+    description:
+      'A pending execution never runs; a running one has its call aborted. 409 when it already ended; 404 for executions of other users.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ schema: { $ref: getSchemaPath('CancelledExecutionDto') } })

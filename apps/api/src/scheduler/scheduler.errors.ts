@@ -8,7 +8,10 @@ export class ExecutionNotFoundError extends NotFoundError {
 
 export class ExecutionAlreadyFinishedError extends ConflictError {
   constructor(status: string) {
-    super('execution_finished', `The execution already ended (${status}); only pending or running executions can be cancelled.`);
+    super(
+      'execution_finished',
+      `The execution already ended (${status}); only pending or running executions can be cancelled.`,
+    );
   }
 }
 

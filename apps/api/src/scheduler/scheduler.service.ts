@@ -10,7 +10,12 @@ import { LeaderElection, Leadership } from './leader-election';
 import { NotificationListener } from './notification-listener';
 import { ReplicasRepository } from './replicas.repository';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
-import { ExecutionAlreadyFinishedError, ExecutionNotFoundError, InvalidExecutionIdError, SchedulerDisabledError } from './scheduler.errors';
+import {
+  ExecutionAlreadyFinishedError,
+  ExecutionNotFoundError,
+  InvalidExecutionIdError,
+  SchedulerDisabledError,
+} from './scheduler.errors';
 import { WorkerPool } from './worker-pool';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -173,7 +178,10 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   async purgeHistory(): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const batch = await this.executions.purgeHistoryBatch(this.config.historyRetentionDays, this.config.retentionBatchSize);
+      const batch = await this.executions.purgeHistoryBatch(
+        this.config.historyRetentionDays,
+        this.config.retentionBatchSize,
+      );
       deleted += batch;
       if (batch < this.config.retentionBatchSize) return deleted;
     }
@@ -201,7 +209,8 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   private async leaderUpkeep(): Promise<void> {
     if (!this.election.current) return;
     const { abandoned, requeued } = await this.executions.reapExpiredLeases();
-    if (abandoned + requeued > 0) this.logger.warn(`expired leases: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);
+    if (abandoned + requeued > 0)
+      this.logger.warn(`expired leases: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);
     if (!this.retentionRunning && Date.now() - this.lastRetentionAt >= this.config.retentionEveryMs) {
       this.retentionRunning = true;
       this.lastRetentionAt = Date.now();

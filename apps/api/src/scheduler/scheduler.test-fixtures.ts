@@ -29,7 +29,13 @@ export async function startSink(): Promise<Sink> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const call: SinkCall = { receivedAt, method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const call: SinkCall = {
+        receivedAt,
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       sink.calls.push(call);
       (sink.respond as Sink['respond'])(call, res);
     });
@@ -145,7 +151,10 @@ export interface ExecutionRow {
 }
 
 export async function executionsOf(db: Client, jobId: string): Promise<ExecutionRow[]> {
-  const { rows } = await db.query<ExecutionRow>(`SELECT * FROM executions WHERE job_id = $1 ORDER BY scheduled_for, attempt`, [jobId]);
+  const { rows } = await db.query<ExecutionRow>(
+    `SELECT * FROM executions WHERE job_id = $1 ORDER BY scheduled_for, attempt`,
+    [jobId],
+  );
   return rows;
 }
 
@@ -154,13 +163,18 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with the last value). */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number, intervalMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
     last = await check();
     if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms (last value: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms (last value: ${JSON.stringify(last)})`);
     await sleep(intervalMs);
   }
 }

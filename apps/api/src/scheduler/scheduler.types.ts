@@ -18,7 +18,8 @@ export interface HandlerTarget {
 export type JobTarget = HttpTarget | HandlerTarget;
 
 export type ExecutionType = 'AT_LEAST_ONCE' | 'AT_MOST_ONCE';
-export type ExecutionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped' | 'abandoned' | 'cancelled';
+export type ExecutionStatus =
+  'pending' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped' | 'abandoned' | 'cancelled';
 
 export interface RetryPolicy {
   maxAttempts: number;

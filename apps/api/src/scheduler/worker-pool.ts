@@ -159,7 +159,12 @@ export class WorkerPool {
       const wanted = Math.min(free, this.config.claimBatchSize);
       let claimed: ClaimedExecution[];
       try {
-        claimed = await this.executions.claim(this.config.replicaId, wanted, this.config.leaseMarginMs, this.config.defaultTimeoutMs);
+        claimed = await this.executions.claim(
+          this.config.replicaId,
+          wanted,
+          this.config.leaseMarginMs,
+          this.config.defaultTimeoutMs,
+        );
       } catch (error) {
         this.logger.warn(`claim failed: ${(error as Error).message}`);
         return;
@@ -173,7 +178,8 @@ export class WorkerPool {
   private launch(execution: ClaimedExecution): void {
     const controller = new AbortController();
     this.inFlight.set(execution.id, { execution, controller });
-    const executor = execution.target?.kind === 'handler' ? this.handlers : execution.target?.kind === 'http' ? this.http : null;
+    const executor =
+      execution.target?.kind === 'handler' ? this.handlers : execution.target?.kind === 'http' ? this.http : null;
     const run = executor
       ? executor.run(execution, controller.signal)
       : Promise.resolve<ExecutionOutcome>({
@@ -183,14 +189,12 @@ export class WorkerPool {
           durationMs: 0,
         });
     void run
-      .catch(
-        (error: Error): ExecutionOutcome => ({
-          status: 'failed',
-          error: `executor crashed: ${error.message}`,
-          finishedAt: new Date(this.clock.now()),
-          durationMs: 0,
-        }),
-      )
+      .catch((error: Error): ExecutionOutcome => ({
+        status: 'failed',
+        error: `executor crashed: ${error.message}`,
+        finishedAt: new Date(this.clock.now()),
+        durationMs: 0,
+      }))
       .then((outcome) => this.finish(execution, controller, outcome));
   }
 
@@ -200,7 +204,9 @@ export class WorkerPool {
     const droppedByAbort = controller.signal.aborted && reason instanceof CallAborted && reason.reason !== 'timeout';
     if (!droppedByAbort) {
       const retry =
-        outcome.status !== 'succeeded' && execution.executionType === 'AT_LEAST_ONCE' ? retryDelayMs(execution.retry, execution.attempt) : null;
+        outcome.status !== 'succeeded' && execution.executionType === 'AT_LEAST_ONCE'
+          ? retryDelayMs(execution.retry, execution.attempt)
+          : null;
       this.results.push({ execution, outcome, retryDelayMs: retry });
       this.scheduleFlush();
     }
@@ -253,7 +259,11 @@ export class WorkerPool {
     const ids = [...this.inFlight.keys(), ...this.results.map((result) => result.execution.id)];
     if (ids.length === 0) return;
     try {
-      await this.executions.renewLeases(this.config.replicaId, ids, this.config.leaseMarginMs + this.config.leaseRenewMs * 2);
+      await this.executions.renewLeases(
+        this.config.replicaId,
+        ids,
+        this.config.leaseMarginMs + this.config.leaseRenewMs * 2,
+      );
     } catch (error) {
       this.logger.warn(`lease renewal failed: ${(error as Error).message}`);
     }
