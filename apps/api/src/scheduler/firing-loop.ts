@@ -5,6 +5,7 @@ import { DueJobRow, FiringRepository, NewExecution } from './firing.repository';
 import { Leadership } from './leader-election';
 import { OccurrencePlan, planOccurrences, ScheduleCache } from './occurrence-planner';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
+import { SchedulerMetrics } from './scheduler-metrics';
 import { timeoutOf } from './scheduler.types';
 import { WorkerPool } from './worker-pool';
 
@@ -27,6 +28,7 @@ export class FiringLoop {
     private readonly firing: FiringRepository,
     private readonly workers: WorkerPool,
     private readonly clock: DbClock,
+    private readonly metrics: SchedulerMetrics,
   ) {}
 
   /** A job was created or changed: re-read the earliest due time now. */
@@ -92,6 +94,7 @@ export class FiringLoop {
       );
       if (inserted.some((row) => row.status === 'pending')) await this.firing.notifyExecutionsReady(session);
       await session.query('COMMIT');
+      this.metrics.fired('schedule', inserted.filter((row) => row.status !== 'skipped').length);
 
       const jobs = new Map(due.map((job) => [job.id, job]));
       const mine = inserted.flatMap((row) => {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { closeSession, openSession } from './pg-session';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
+import { SchedulerMetrics } from './scheduler-metrics';
 
 /** Leadership as the firing loop sees it: the lock session and a signal that fires on stand-down. */
 export interface Leadership {
@@ -30,7 +31,10 @@ export class LeaderElection {
   private ticking: Promise<void> | null = null;
   private running = false;
 
-  constructor(@Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig) {}
+  constructor(
+    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
+    private readonly metrics: SchedulerMetrics,
+  ) {}
 
   get current(): Leadership | null {
     return this.leadership;
@@ -54,6 +58,7 @@ export class LeaderElection {
     await this.ticking;
     const session = this.session;
     this.session = null;
+    this.metrics.lockSession(false);
     this.standDown('stopped');
     await closeSession(session);
   }
@@ -122,11 +127,13 @@ export class LeaderElection {
     session.on('error', lost('error'));
     session.on('end', lost('end'));
     this.session = session;
+    this.metrics.lockSession(true);
     return session;
   }
 
   private dropSession(session: Client | null): void {
     if (session && this.session === session) this.session = null;
+    if (!this.session) this.metrics.lockSession(false);
     this.standDown('session lost');
     void closeSession(session);
   }

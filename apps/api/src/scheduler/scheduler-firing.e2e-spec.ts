@@ -127,6 +127,18 @@ describe('scheduler on one replica', () => {
     expect(job[0].last_status).toBe('succeeded');
   });
 
+  it('exports its numbers on /metrics (fires, lateness, results, callback durations, leadership)', async () => {
+    const { text } = await request(replica.app.getHttpServer()).get('/metrics').expect(200);
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+    expect(value(/^zer08_fires_total\{trigger="schedule"\} (\d+)/m)).toBeGreaterThan(0);
+    expect(value(/^zer08_fire_lateness_seconds_count (\d+)/m)).toBeGreaterThan(0);
+    expect(value(/^zer08_executions_total\{status="succeeded"\} (\d+)/m)).toBeGreaterThan(0);
+    expect(value(/^zer08_callback_duration_seconds_count\{target_kind="http"\} (\d+)/m)).toBeGreaterThan(0);
+    expect(value(/^zer08_leader (\d+)/m)).toBe(1);
+    expect(value(/^zer08_leader_epoch (\d+)/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^zer08_lock_session_up (\d+)/m)).toBe(1);
+  });
+
   it('still fires on time when the replica clock runs 30 s behind: timers run on the measured database clock', async () => {
     const clock = replica.app.get(DbClock);
     const realNow = clock.localNow;

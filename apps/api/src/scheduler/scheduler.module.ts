@@ -13,6 +13,7 @@ import { NotificationListener } from './notification-listener';
 import { ReplicasRepository } from './replicas.repository';
 import { SCHEDULER_CONFIG, schedulerConfigFrom } from './scheduler.config';
 import { SchedulerController } from './scheduler.controller';
+import { SchedulerMetrics } from './scheduler-metrics';
 import { SchedulerService } from './scheduler.service';
 import { WorkerPool } from './worker-pool';
 
@@ -27,6 +28,7 @@ import { WorkerPool } from './worker-pool';
       useFactory: (config: ConfigService<Environment, true>) => schedulerConfigFrom(config),
     },
     DbClock,
+    SchedulerMetrics,
     LeaderElection,
     FiringRepository,
     FiringLoop,

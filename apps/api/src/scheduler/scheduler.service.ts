@@ -10,6 +10,7 @@ import { LeaderElection, Leadership } from './leader-election';
 import { NotificationListener } from './notification-listener';
 import { ReplicasRepository } from './replicas.repository';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
+import { SchedulerMetrics } from './scheduler-metrics';
 import {
   ExecutionAlreadyFinishedError,
   ExecutionNotFoundError,
@@ -47,6 +48,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     private readonly replicas: ReplicasRepository,
     private readonly clock: DbClock,
     private readonly http: HttpExecutor,
+    private readonly metrics: SchedulerMetrics,
   ) {
     this.election.onChange((leadership) => this.onLeadership(leadership));
   }
@@ -195,6 +197,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private onLeadership(leadership: Leadership | null): void {
+    this.metrics.leadership(leadership?.epoch ?? null);
     void this.heartbeat();
     if (!leadership) return;
     const previous = this.firing ?? Promise.resolve();

@@ -6,6 +6,7 @@ import { DbClock } from './db-clock';
 import { ExecutionsRepository, FinishedExecution } from './executions.repository';
 import { retryDelayMs } from './retry-policy';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
+import { SchedulerMetrics } from './scheduler-metrics';
 import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 
 interface InFlightCall {
@@ -43,6 +44,7 @@ export class WorkerPool {
     private readonly http: HttpExecutor,
     private readonly handlers: HandlerExecutor,
     private readonly clock: DbClock,
+    private readonly metrics: SchedulerMetrics,
   ) {}
 
   get inFlightCount(): number {
@@ -178,6 +180,7 @@ export class WorkerPool {
   private launch(execution: ClaimedExecution): void {
     const controller = new AbortController();
     this.inFlight.set(execution.id, { execution, controller });
+    this.metrics.callStarted(execution, this.clock.now());
     const executor =
       execution.target?.kind === 'handler' ? this.handlers : execution.target?.kind === 'http' ? this.http : null;
     const run = executor
@@ -203,6 +206,7 @@ export class WorkerPool {
     const reason: unknown = controller.signal.reason;
     const droppedByAbort = controller.signal.aborted && reason instanceof CallAborted && reason.reason !== 'timeout';
     if (!droppedByAbort) {
+      this.metrics.callFinished(execution, outcome);
       const retry =
         outcome.status !== 'succeeded' && execution.executionType === 'AT_LEAST_ONCE'
           ? retryDelayMs(execution.retry, execution.attempt)
@@ -240,7 +244,7 @@ export class WorkerPool {
     this.flushing = this.executions
       .writeResults(this.config.replicaId, batch)
       .then(
-        () => undefined,
+        () => this.metrics.resultsWritten(batch.map((result) => result.outcome.status)),
         (error: Error) => {
           // Keep them: leases are renewed for buffered results too, so nothing expires meanwhile.
           this.results.unshift(...batch);

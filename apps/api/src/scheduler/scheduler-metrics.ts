@@ -1,0 +1,42 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
+import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
+
+/**
+ * Feeds the scheduler's numbers into the replica's Prometheus registry (metrics module,
+ * docs/observability.md). Every method is a no-op when the metrics module is absent.
+ */
+@Injectable()
+export class SchedulerMetrics {
+  constructor(@Optional() private readonly metrics?: MetricsService) {}
+
+  fired(trigger: 'schedule', count: number): void {
+    if (count > 0) this.metrics?.fires.inc({ trigger }, count);
+  }
+
+  /** Called as a call starts: lateness of first attempts against their scheduled instant. */
+  callStarted(execution: ClaimedExecution, nowMs: number): void {
+    if (execution.attempt === 1)
+      this.metrics?.fireLateness.observe(Math.max(0, nowMs - execution.scheduledFor.getTime()) / 1000);
+  }
+
+  callFinished(execution: ClaimedExecution, outcome: ExecutionOutcome): void {
+    this.metrics?.callbackDuration.observe(
+      { target_kind: execution.target?.kind ?? 'unknown' },
+      outcome.durationMs / 1000,
+    );
+  }
+
+  resultsWritten(statuses: string[]): void {
+    for (const status of statuses) this.metrics?.executions.inc({ status });
+  }
+
+  leadership(epoch: number | null): void {
+    this.metrics?.leader.set(epoch === null ? 0 : 1);
+    if (epoch !== null) this.metrics?.leaderEpoch.set(epoch);
+  }
+
+  lockSession(up: boolean): void {
+    this.metrics?.lockSessionUp.set(up ? 1 : 0);
+  }
+}
