@@ -90,7 +90,11 @@ export class FiringLoop {
       const inserted = await this.firing.insertExecutions(session, this.config.replicaId, epoch, executions);
       await this.firing.advanceJobs(
         session,
-        planned.map(({ job, plan }) => ({ jobId: job.id, nextRunAt: plan.nextRunAt })),
+        planned.map(({ job, plan }) => ({
+          jobId: job.id,
+          nextRunAt: plan.nextRunAt,
+          unusable: plan.unusable === true,
+        })),
       );
       if (inserted.some((row) => row.status === 'pending')) await this.firing.notifyExecutionsReady(session);
       await session.query('COMMIT');
@@ -138,9 +142,9 @@ export class FiringLoop {
         this.config.misfireToleranceMs,
       );
     } catch (error) {
-      // A schedule the engine refuses must not stall the others: park the job (next_run_at NULL).
-      this.logger.error(`job ${job.id} has an unusable schedule and stops firing: ${(error as Error).message}`);
-      return { occurrences: [], nextRunAt: null, misfired: false };
+      // A schedule the engine refuses must not stall the others: pause the job, visibly.
+      this.logger.error(`job ${job.id} has an unusable schedule and is paused: ${(error as Error).message}`);
+      return { occurrences: [], nextRunAt: null, misfired: false, unusable: true };
     }
   }
 

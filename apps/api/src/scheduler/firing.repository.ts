@@ -121,16 +121,27 @@ export class FiringRepository {
     return rows;
   }
 
-  /** Moves every fired job to its next occurrence; a job without one is `completed`. */
-  async advanceJobs(session: Client, advances: Array<{ jobId: string; nextRunAt: Date | null }>): Promise<void> {
+  /**
+   * Moves every fired job to its next occurrence; a job without one is `completed`; a job
+   * whose schedule the engine refuses is `paused` with last_status `schedule_error`.
+   */
+  async advanceJobs(
+    session: Client,
+    advances: Array<{ jobId: string; nextRunAt: Date | null; unusable: boolean }>,
+  ): Promise<void> {
     if (advances.length === 0) return;
     await session.query(
       `UPDATE jobs j
        SET next_run_at = u.next_run_at,
-           status = CASE WHEN u.next_run_at IS NULL THEN 'completed' ELSE j.status END
-       FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, next_run_at)
+           status = CASE WHEN u.unusable THEN 'paused' WHEN u.next_run_at IS NULL THEN 'completed' ELSE j.status END,
+           last_status = CASE WHEN u.unusable THEN 'schedule_error' ELSE j.last_status END
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::boolean[]) AS u(id, next_run_at, unusable)
        WHERE j.id = u.id`,
-      [advances.map((a) => a.jobId), advances.map((a) => a.nextRunAt?.toISOString() ?? null)],
+      [
+        advances.map((a) => a.jobId),
+        advances.map((a) => a.nextRunAt?.toISOString() ?? null),
+        advances.map((a) => a.unusable),
+      ],
     );
   }
 

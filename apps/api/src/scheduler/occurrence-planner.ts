@@ -15,6 +15,8 @@ export interface OccurrencePlan {
   nextRunAt: Date | null;
   /** True when the oldest due occurrence was older than the tolerance (downtime, long pause). */
   misfired: boolean;
+  /** Set by the caller when the engine refused the job's schedule. */
+  unusable?: boolean;
 }
 
 /** On time, a job is rarely more than a tick behind; this only bounds a pathological loop. */

@@ -346,6 +346,18 @@ describe('scheduler on one replica', () => {
     await waitFor(() => aborted >= 2, 2_000);
   });
 
+  it('pauses a job whose stored schedule the engine refuses, without stalling the others', async () => {
+    const [broken, healthy] = await insertJobs(db, [
+      { ownerId, schedule: { kind: 'cron', expression: 'not a cron' }, target: http('/broken') },
+      { ownerId, schedule: everySecond, target: http('/healthy') },
+    ]);
+    await waitFor(() => callsTo('/healthy').length > 0, 5_000);
+    await pause(healthy);
+    const { rows } = await db.query(`SELECT status, last_status, next_run_at FROM jobs WHERE id = $1`, [broken]);
+    expect(rows[0]).toEqual({ status: 'paused', last_status: 'schedule_error', next_run_at: null });
+    expect(await executionsOf(db, broken)).toEqual([]);
+  });
+
   it('pause stops new executions, resume starts them again', async () => {
     const [jobId] = await insertJobs(db, [{ ownerId, schedule: everySecond, target: http('/pause') }]);
     await waitFor(() => callsTo('/pause').length >= 1, 5_000);
