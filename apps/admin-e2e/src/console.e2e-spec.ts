@@ -157,6 +157,18 @@ describe('admin console in a real browser against a real server', () => {
     expect(await historyTotal()).toBe(total);
   });
 
+  it('runs a paused job by hand with Trigger now: one call, nothing after it', async () => {
+    const calls = sink.requests.length;
+    await page.getByRole('button', { name: 'Trigger now' }).click();
+    await page.waitForSelector('.n-message:has-text("Triggered")');
+    const deadline = Date.now() + 20_000;
+    while (sink.requests.length === calls && Date.now() < deadline) await page.waitForTimeout(200);
+    expect(sink.requests.length).toBe(calls + 1);
+    await page.waitForSelector('[data-testid="history-table"] tbody tr[data-trigger="manual"]', { timeout: 15_000 });
+    await page.waitForTimeout(3000);
+    expect(sink.requests.length).toBe(calls + 1);
+  });
+
   it('deletes the job after confirmation and restores it', async () => {
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.locator('.n-dialog').getByRole('button', { name: 'Delete' }).click();
