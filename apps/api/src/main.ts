@@ -4,8 +4,21 @@ import { createApp, LOG_LEVELS } from './app.factory';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { Environment, EnvironmentError, validateEnvironment } from './config/environment';
 
+/**
+ * Chaos runs (tools/chaos) start one replica with its clock deliberately off to prove due
+ * decisions follow the database clock. Never set it in production.
+ */
+function applyTestClockOffset(logger: Logger): void {
+  const offsetMs = Number(process.env.ZER08_TEST_CLOCK_OFFSET_MS ?? 0);
+  if (!Number.isFinite(offsetMs) || offsetMs === 0) return;
+  const realNow = Date.now.bind(Date);
+  Date.now = () => realNow() + offsetMs;
+  logger.warn(`TEST ONLY: this replica's clock runs ${offsetMs} ms off (ZER08_TEST_CLOCK_OFFSET_MS)`);
+}
+
 async function main(): Promise<void> {
   const logger = new Logger('ZER08');
+  applyTestClockOffset(logger);
   let env: Environment;
   try {
     env = validateEnvironment(process.env);
