@@ -197,6 +197,23 @@ describe('admin console in a real browser against a real server', () => {
     await page.waitForSelector('[data-testid="job-status"][data-status="paused"]');
   });
 
+  it('builds a calendar rule with an override date and previews it', async () => {
+    await page.goto(url('/jobs/new'));
+    await page.locator('.kind-tabs label:has-text("Calendar")').click();
+    await page.locator('.n-checkbox:has-text("Tue")').click();
+    await page.locator('button:has-text("Add time")').click();
+    await page.getByLabel('Time of day 2').fill('17:30');
+    await page.locator('button:has-text("Add override date")').click();
+    await expectText('[data-testid="schedule-description"]', 'at 09:00 and 17:30 (Europe/Berlin); 1 override date');
+    expect(await page.locator('[data-testid="schedule-preview"] li').count()).toBe(10);
+    // The override row, the zone and the preview in one screen.
+    await page.evaluate(() => {
+      document.querySelector('#schedule-start-date')?.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -90);
+    });
+    await screenshot('job-editor-calendar', 'desktop');
+  });
+
   it('lets the admin create a user and shows the profile page', async () => {
     await page.goto(url('/users'));
     await page.locator('#new-user-email').fill(USER.email);

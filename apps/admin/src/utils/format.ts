@@ -47,7 +47,8 @@ export function relativeTime(instant: string | Date | null | undefined, now: num
   if (magnitude < 1) return 'now';
   if (magnitude < 60) text = `${magnitude} s`;
   else if (magnitude < 3600) text = `${Math.round(magnitude / 60)} min`;
-  else if (magnitude < 86_400) text = `${Math.round(magnitude / 3600)} h`;
+  // Hours up to two days ("in 32 h" reads better than a rounded "in 1 d").
+  else if (magnitude < 172_800) text = `${Math.round(magnitude / 3600)} h`;
   else text = `${Math.round(magnitude / 86_400)} d`;
   return diff > 0 ? `in ${text}` : `${text} ago`;
 }
