@@ -46,7 +46,9 @@ async function logout(): Promise<void> {
 
 /** Executions of the job shown in its history table right now. */
 async function historyRows(status?: string): Promise<number> {
-  const selector = status ? `[data-testid="history-table"] tbody tr[data-status="${status}"]` : '[data-testid="history-table"] tbody tr[data-execution-id]';
+  const selector = status
+    ? `[data-testid="history-table"] tbody tr[data-status="${status}"]`
+    : '[data-testid="history-table"] tbody tr[data-execution-id]';
   return page.locator(selector).count();
 }
 
@@ -93,7 +95,9 @@ describe('admin console in a real browser against a real server', () => {
   });
 
   it('renews an expired access token with the refresh token without leaving the page', async () => {
-    const before = await page.evaluate(() => JSON.parse(localStorage.getItem('zer08.session') ?? '{}') as { accessToken: string; refreshToken: string });
+    const before = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('zer08.session') ?? '{}') as { accessToken: string; refreshToken: string },
+    );
     await page.evaluate(() => {
       const session = JSON.parse(localStorage.getItem('zer08.session') ?? '{}');
       localStorage.setItem('zer08.session', JSON.stringify({ ...session, accessToken: 'expired.or.forged' }));
@@ -141,7 +145,11 @@ describe('admin console in a real browser against a real server', () => {
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="execution-details"]', { state: 'detached' });
     // A few more runs for the charts in the screenshots.
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-table"] tbody tr[data-execution-id]').length >= 4, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="history-table"] tbody tr[data-execution-id]').length >= 4,
+      undefined,
+      { timeout: 30_000 },
+    );
     await screenshot('job-detail', 'desktop');
   });
 
@@ -260,7 +268,12 @@ describe('admin console in a real browser against a real server', () => {
   });
 
   it('sends the user to the login page, keeping the route, once the session cannot be renewed', async () => {
-    await page.evaluate(() => localStorage.setItem('zer08.session', JSON.stringify({ accessToken: 'bad', refreshToken: 'revoked', user: null })));
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'zer08.session',
+        JSON.stringify({ accessToken: 'bad', refreshToken: 'revoked', user: null }),
+      ),
+    );
     await page.goto(url('/jobs'));
     await page.waitForURL(/\/login\?redirect=(%2F|\/)jobs/);
     await login(USER.email, USER.newPassword);
@@ -313,7 +326,10 @@ describe('admin console in a real browser against a real server', () => {
       body: JSON.stringify({ email: USER.email, password: USER.newPassword }),
     });
     expect(refused.status).toBe(401);
-    await page.locator(`[data-testid="users-table"] tr:has-text("${USER.email}")`).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .locator(`[data-testid="users-table"] tr:has-text("${USER.email}")`)
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await page.locator('.n-popconfirm').getByRole('button', { name: 'Delete' }).click();
     await page.waitForSelector(`[data-testid="users-table"] td:has-text("${USER.email}")`, { state: 'detached' });
   });
@@ -334,12 +350,19 @@ async function waitForQuietSink(quietMs: number, timeoutMs: number): Promise<voi
 }
 
 async function scrollToSchedule(): Promise<void> {
-  await page.evaluate(() => document.querySelector('.schedule-builder')?.closest('.n-card')?.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() =>
+    document.querySelector('.schedule-builder')?.closest('.n-card')?.scrollIntoView({ block: 'start' }),
+  );
   await page.evaluate(() => window.scrollBy(0, -64));
 }
 
 async function expectText(selector: string, text: string): Promise<void> {
   const locator = page.locator(selector).first();
   await locator.waitFor();
-  if (text) await page.waitForFunction(([s, t]) => (document.querySelector(s)?.textContent ?? '').includes(t), [selector, text] as const, { timeout: 10_000 });
+  if (text)
+    await page.waitForFunction(
+      ([s, t]) => (document.querySelector(s)?.textContent ?? '').includes(t),
+      [selector, text] as const,
+      { timeout: 10_000 },
+    );
 }

@@ -21,10 +21,24 @@ describe('admin bundle budget', () => {
 
   beforeAll(() => {
     outDir = mkdtempSync(join(tmpdir(), 'zer08-admin-build-'));
-    const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'apps/admin/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-      cwd: WORKSPACE_ROOT,
-      encoding: 'utf8',
-    });
+    const build = spawnSync(
+      process.execPath,
+      [
+        'node_modules/vite/bin/vite.js',
+        'build',
+        '--config',
+        'apps/admin/vite.config.ts',
+        '--outDir',
+        outDir,
+        '--emptyOutDir',
+        '--logLevel',
+        'error',
+      ],
+      {
+        cwd: WORKSPACE_ROOT,
+        encoding: 'utf8',
+      },
+    );
     if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
   }, 180_000);
 

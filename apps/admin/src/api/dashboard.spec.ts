@@ -2,7 +2,18 @@ import { bucketPerMinute } from './dashboard';
 import type { Execution } from './types';
 
 function run(finishedAt: string, status: Execution['status']): Execution {
-  return { id: finishedAt, jobId: 'j', scheduledFor: finishedAt, attempt: 1, status, startedAt: finishedAt, finishedAt, durationMs: 5, httpStatus: 200, error: null };
+  return {
+    id: finishedAt,
+    jobId: 'j',
+    scheduledFor: finishedAt,
+    attempt: 1,
+    status,
+    startedAt: finishedAt,
+    finishedAt,
+    durationMs: 5,
+    httpStatus: 200,
+    error: null,
+  };
 }
 
 describe('bucketPerMinute', () => {
@@ -19,8 +30,18 @@ describe('bucketPerMinute', () => {
       now,
     );
     expect(buckets).toHaveLength(60);
-    expect(buckets[buckets.length - 1]).toEqual({ minute: Date.parse('2026-11-24T12:00:00Z'), succeeded: 1, failed: 0, other: 0 });
-    expect(buckets[buckets.length - 2]).toEqual({ minute: Date.parse('2026-11-24T11:59:00Z'), succeeded: 1, failed: 1, other: 0 });
+    expect(buckets[buckets.length - 1]).toEqual({
+      minute: Date.parse('2026-11-24T12:00:00Z'),
+      succeeded: 1,
+      failed: 0,
+      other: 0,
+    });
+    expect(buckets[buckets.length - 2]).toEqual({
+      minute: Date.parse('2026-11-24T11:59:00Z'),
+      succeeded: 1,
+      failed: 1,
+      other: 0,
+    });
     expect(buckets.reduce((sum, b) => sum + b.succeeded + b.failed + b.other, 0)).toBe(4);
   });
 });

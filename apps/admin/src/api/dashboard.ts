@@ -37,7 +37,12 @@ const HISTORY_PAGE = 100;
 
 export function bucketPerMinute(executions: Execution[], now: number): MinuteBucket[] {
   const firstMinute = Math.floor((now - HOUR) / 60_000) * 60_000 + 60_000;
-  const buckets: MinuteBucket[] = Array.from({ length: 60 }, (_, i) => ({ minute: firstMinute + i * 60_000, succeeded: 0, failed: 0, other: 0 }));
+  const buckets: MinuteBucket[] = Array.from({ length: 60 }, (_, i) => ({
+    minute: firstMinute + i * 60_000,
+    succeeded: 0,
+    failed: 0,
+    other: 0,
+  }));
   for (const execution of executions) {
     const at = Date.parse(execution.finishedAt ?? execution.startedAt ?? execution.scheduledFor);
     const index = Math.floor((at - firstMinute) / 60_000);
@@ -51,17 +56,26 @@ export function bucketPerMinute(executions: Execution[], now: number): MinuteBuc
 
 export async function loadDashboard(now = Date.now()): Promise<DashboardData> {
   const [counts, upcoming] = await Promise.all([
-    Promise.all(STATUSES.map((status) => jobsApi.list({ status, page: 1, pageSize: 1 }).then((page) => [status, page.total] as const))),
+    Promise.all(
+      STATUSES.map((status) =>
+        jobsApi.list({ status, page: 1, pageSize: 1 }).then((page) => [status, page.total] as const),
+      ),
+    ),
     jobsApi.list({ status: 'active', sort: 'nextRunAt', order: 'asc', page: 1, pageSize: 20 }),
   ]);
   // Activity is sampled from the active jobs that fire soonest and ran within the hour.
-  const sampled = upcoming.items.slice(0, ACTIVITY_JOBS).filter((job) => job.lastRunAt !== null && Date.parse(job.lastRunAt) >= now - HOUR);
+  const sampled = upcoming.items
+    .slice(0, ACTIVITY_JOBS)
+    .filter((job) => job.lastRunAt !== null && Date.parse(job.lastRunAt) >= now - HOUR);
   const from = new Date(now - HOUR).toISOString();
   const histories = await Promise.all(
     sampled.map((job) =>
       jobsApi
         .history(job.id, { from, page: 1, pageSize: HISTORY_PAGE })
-        .then((page) => ({ partial: page.total > page.items.length, items: page.items.map((execution) => ({ ...execution, jobName: job.name })) }))
+        .then((page) => ({
+          partial: page.total > page.items.length,
+          items: page.items.map((execution) => ({ ...execution, jobName: job.name })),
+        }))
         .catch(() => ({ partial: false, items: [] as FailedExecution[] })),
     ),
   );

@@ -1,5 +1,15 @@
 import { del, get, patch, post } from '../http/client';
-import type { CancelledExecution, CreatedJob, Execution, ExecutionStatus, Job, JobFireTimes, JobInput, JobStatus, Page } from './types';
+import type {
+  CancelledExecution,
+  CreatedJob,
+  Execution,
+  ExecutionStatus,
+  Job,
+  JobFireTimes,
+  JobInput,
+  JobStatus,
+  Page,
+} from './types';
 
 export type JobSort = 'nextRunAt' | 'name' | 'createdAt';
 
@@ -24,7 +34,9 @@ export interface HistoryQuery {
 
 /** Drops empty filters so the URL carries only what the user chose. */
 function compact<T extends object>(query: T): Partial<T> {
-  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== null && value !== '')) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(query).filter(([, value]) => value !== undefined && value !== null && value !== ''),
+  ) as Partial<T>;
 }
 
 export const jobsApi = {
@@ -38,7 +50,8 @@ export const jobsApi = {
   trigger: (id: string) => post<Execution>(`/jobs/${id}/trigger`),
   restore: (id: string) => post<Job>(`/jobs/${id}/restore`),
   upcoming: (id: string, count = 10) => get<JobFireTimes>(`/jobs/${id}/schedule`, { params: { count } }),
-  history: (id: string, query: HistoryQuery = {}) => get<Page<Execution>>(`/jobs/${id}/history`, { params: compact(query) }),
+  history: (id: string, query: HistoryQuery = {}) =>
+    get<Page<Execution>>(`/jobs/${id}/history`, { params: compact(query) }),
 };
 
 export const executionsApi = {

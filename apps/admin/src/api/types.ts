@@ -74,7 +74,8 @@ export interface JobInput {
   metadata?: Record<string, unknown>;
 }
 
-export type ExecutionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped' | 'abandoned' | 'cancelled';
+export type ExecutionStatus =
+  'pending' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped' | 'abandoned' | 'cancelled';
 
 /** The create answer carries the job's HMAC signing secret, shown this once. */
 export interface CreatedJob extends Job {
@@ -118,4 +119,9 @@ export interface SchedulePreview {
   next: string[];
 }
 
-export type { SchedulerStatusDto as SchedulerStatus, SchedulerReplicaDto as ReplicaStatus, JobFireTimes, CancelledExecutionDto as CancelledExecution } from '@zer08/contracts';
+export type {
+  SchedulerStatusDto as SchedulerStatus,
+  SchedulerReplicaDto as ReplicaStatus,
+  JobFireTimes,
+  CancelledExecutionDto as CancelledExecution,
+} from '@zer08/contracts';

@@ -21,12 +21,30 @@ function execution(overrides: Partial<Execution>): Execution {
 
 const rows: Execution[] = [
   execution({ id: 'e1' }),
-  execution({ id: 'e2', scheduledFor: '2026-11-24T10:00:02.000Z', status: 'failed', attempt: 2, durationMs: 1500, httpStatus: 503, error: 'HTTP 503 from callback' }),
-  execution({ id: 'e3', scheduledFor: '2026-11-24T10:00:04.000Z', status: 'running', finishedAt: null, durationMs: null, httpStatus: null }),
+  execution({
+    id: 'e2',
+    scheduledFor: '2026-11-24T10:00:02.000Z',
+    status: 'failed',
+    attempt: 2,
+    durationMs: 1500,
+    httpStatus: 503,
+    error: 'HTTP 503 from callback',
+  }),
+  execution({
+    id: 'e3',
+    scheduledFor: '2026-11-24T10:00:04.000Z',
+    status: 'running',
+    finishedAt: null,
+    durationMs: null,
+    httpStatus: null,
+  }),
 ];
 
 function mountTable(props: Record<string, unknown> = {}) {
-  return mount(HistoryTable, { props: { executions: rows, total: 45, page: 1, pageSize: 20, timeZone: 'Europe/Berlin', ...props }, attachTo: document.body });
+  return mount(HistoryTable, {
+    props: { executions: rows, total: 45, page: 1, pageSize: 20, timeZone: 'Europe/Berlin', ...props },
+    attachTo: document.body,
+  });
 }
 
 describe('HistoryTable', () => {

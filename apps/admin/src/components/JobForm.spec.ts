@@ -3,7 +3,12 @@ import type { Job, JobInput } from '../api/types';
 import JobForm from './JobForm.vue';
 
 function fieldText(wrapper: ReturnType<typeof mount>, inputSelector: string): string {
-  return wrapper.findAll('.n-form-item').find((item) => item.find(inputSelector).exists())?.text() ?? '';
+  return (
+    wrapper
+      .findAll('.n-form-item')
+      .find((item) => item.find(inputSelector).exists())
+      ?.text() ?? ''
+  );
 }
 
 const existingJob: Job = {
@@ -11,7 +16,14 @@ const existingJob: Job = {
   name: 'nightly-report',
   description: 'Sends the report',
   schedule: { kind: 'cron', expression: '0 30 2 * * *', timezone: 'Europe/Berlin' },
-  target: { kind: 'http', method: 'PUT', url: 'https://example.com/hook', headers: { 'X-Team': 'ops' }, body: { report: 'daily' }, timeoutMs: 5000 },
+  target: {
+    kind: 'http',
+    method: 'PUT',
+    url: 'https://example.com/hook',
+    headers: { 'X-Team': 'ops' },
+    body: { report: 'daily' },
+    timeoutMs: 5000,
+  },
   executionType: 'AT_MOST_ONCE',
   retry: { maxAttempts: 5, backoff: 'fixed', initialDelayMs: 2000 },
   concurrency: 'forbid',
@@ -48,7 +60,14 @@ describe('JobForm', () => {
       name: 'sink-every-2s',
       description: null,
       schedule: { kind: 'cron', expression: '*/2 * * * * *' },
-      target: { kind: 'http', method: 'POST', url: 'http://127.0.0.1:9999/hook', headers: {}, body: { hello: 'world' }, timeoutMs: 10000 },
+      target: {
+        kind: 'http',
+        method: 'POST',
+        url: 'http://127.0.0.1:9999/hook',
+        headers: {},
+        body: { hello: 'world' },
+        timeoutMs: 10000,
+      },
       executionType: 'AT_LEAST_ONCE',
       retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 1000 },
       concurrency: 'allow',
@@ -105,7 +124,14 @@ describe('JobForm', () => {
       name: 'nightly-report',
       description: 'Sends the report',
       schedule: { kind: 'cron', expression: '0 30 2 * * *', timezone: 'Europe/Berlin' },
-      target: { kind: 'http', method: 'PUT', url: 'https://example.com/hook', headers: { 'X-Team': 'ops' }, body: { report: 'daily' }, timeoutMs: 5000 },
+      target: {
+        kind: 'http',
+        method: 'PUT',
+        url: 'https://example.com/hook',
+        headers: { 'X-Team': 'ops' },
+        body: { report: 'daily' },
+        timeoutMs: 5000,
+      },
       executionType: 'AT_MOST_ONCE',
       retry: { maxAttempts: 5, backoff: 'fixed', initialDelayMs: 2000 },
       concurrency: 'forbid',

@@ -22,7 +22,11 @@ describe('ScheduleBuilder', () => {
   it('previews the next 10 fire times and a description of a valid cron schedule', async () => {
     const wrapper = mountBuilder();
     await flushPromises();
-    expect(lastEmitted<ScheduleSpec>(wrapper, 'update:modelValue')).toEqual({ kind: 'cron', expression: '*/2 * * * * *', timezone: 'UTC' });
+    expect(lastEmitted<ScheduleSpec>(wrapper, 'update:modelValue')).toEqual({
+      kind: 'cron',
+      expression: '*/2 * * * * *',
+      timezone: 'UTC',
+    });
     expect(lastEmitted<boolean>(wrapper, 'validity')).toBe(true);
     expect(wrapper.find('[data-testid="schedule-description"]').text()).toContain('Every 2 seconds (UTC)');
     expect(wrapper.findAll('[data-testid="schedule-preview"] li')).toHaveLength(10);
@@ -46,7 +50,15 @@ describe('ScheduleBuilder', () => {
   });
 
   it('builds a calendar rule from the calendar tab', async () => {
-    const wrapper = mountBuilder({ modelValue: { kind: 'calendar', freq: 'weekly', times: ['09:00'], daysOfWeek: ['MON'], timezone: 'Europe/Berlin' } });
+    const wrapper = mountBuilder({
+      modelValue: {
+        kind: 'calendar',
+        freq: 'weekly',
+        times: ['09:00'],
+        daysOfWeek: ['MON'],
+        timezone: 'Europe/Berlin',
+      },
+    });
     await flushPromises();
     const times = wrapper.findAll('input[aria-label^="Time of day"]');
     await times[0].setValue('07:15');
@@ -61,11 +73,15 @@ describe('ScheduleBuilder', () => {
       daysOfWeek: ['MON'],
       timezone: 'Europe/Berlin',
     });
-    expect(wrapper.find('[data-testid="schedule-description"]').text()).toBe('Every Mon at 07:15 and 18:00 (Europe/Berlin)');
+    expect(wrapper.find('[data-testid="schedule-description"]').text()).toBe(
+      'Every Mon at 07:15 and 18:00 (Europe/Berlin)',
+    );
   });
 
   it('marks an invalid time of day on the times field', async () => {
-    const wrapper = mountBuilder({ modelValue: { kind: 'calendar', freq: 'daily', times: ['09:00'], timezone: 'UTC' } });
+    const wrapper = mountBuilder({
+      modelValue: { kind: 'calendar', freq: 'daily', times: ['09:00'], timezone: 'UTC' },
+    });
     await wrapper.find('input[aria-label="Time of day 1"]').setValue('25:00');
     await flushPromises();
     expect(wrapper.text()).toContain("'25:00' is not a time of day");

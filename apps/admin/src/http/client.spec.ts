@@ -9,9 +9,19 @@ function fakeServer(validToken: () => string) {
     const auth = String(config.headers.get('Authorization') ?? '');
     seen.push(`${config.url} ${auth}`);
     const ok = auth === `Bearer ${validToken()}`;
-    const response = { data: ok ? { ok: true, url: config.url } : { status: 401, title: 'Unauthorized', detail: 'Token expired.' }, status: ok ? 200 : 401, statusText: '', headers: {}, config };
+    const response = {
+      data: ok ? { ok: true, url: config.url } : { status: 401, title: 'Unauthorized', detail: 'Token expired.' },
+      status: ok ? 200 : 401,
+      statusText: '',
+      headers: {},
+      config,
+    };
     if (ok) return response;
-    const error = Object.assign(new Error('Request failed with status code 401'), { config, response, isAxiosError: true });
+    const error = Object.assign(new Error('Request failed with status code 401'), {
+      config,
+      response,
+      isAxiosError: true,
+    });
     throw error;
   };
   return { adapter, seen };

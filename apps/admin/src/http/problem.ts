@@ -31,7 +31,8 @@ export class ApiError extends Error {
 
 export function toProblem(status: number, body: unknown): ProblemDetails {
   if (typeof body === 'object' && body !== null && 'status' in body) return body as ProblemDetails;
-  if (status === 0) return { status, title: 'Network error', detail: 'The server did not answer. Check your connection.' };
+  if (status === 0)
+    return { status, title: 'Network error', detail: 'The server did not answer. Check your connection.' };
   return { status, title: `HTTP ${status}` };
 }
 

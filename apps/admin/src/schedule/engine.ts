@@ -1,4 +1,12 @@
-import { parseCron, parseDuration, schedule, validateSchedule, type Occurrence, type ScheduleFieldError, type ScheduleSpec } from '@zer08/cron';
+import {
+  parseCron,
+  parseDuration,
+  schedule,
+  validateSchedule,
+  type Occurrence,
+  type ScheduleFieldError,
+  type ScheduleSpec,
+} from '@zer08/cron';
 import { formatInZone } from '../utils/format';
 
 export interface PreviewEntry {
@@ -23,7 +31,15 @@ export interface PreviewBounds {
   endAt?: string | null;
 }
 
-const DAY_NAMES: Record<string, string> = { SUN: 'Sun', MON: 'Mon', TUE: 'Tue', WED: 'Wed', THU: 'Thu', FRI: 'Fri', SAT: 'Sat' };
+const DAY_NAMES: Record<string, string> = {
+  SUN: 'Sun',
+  MON: 'Mon',
+  TUE: 'Tue',
+  WED: 'Wed',
+  THU: 'Thu',
+  FRI: 'Fri',
+  SAT: 'Sat',
+};
 const ORDINAL: Record<number, string> = { 1: '1st', 2: '2nd', 3: '3rd', 4: '4th', 5: '5th', [-1]: 'last' };
 
 function plural(count: number, unit: string): string {
@@ -64,12 +80,16 @@ export function describeSchedule(spec: ScheduleSpec, timeZone: string): string {
       if (spec.freq === 'weekly') days = `every ${listJoin((spec.daysOfWeek ?? []).map((d) => DAY_NAMES[d] ?? d))}`;
       if (spec.freq === 'monthly') {
         const parts = [
-          ...(spec.daysOfMonth ?? []).map((d) => (d === -1 ? 'the last day' : d < 0 ? `${-d} days before month end` : `day ${d}`)),
+          ...(spec.daysOfMonth ?? []).map((d) =>
+            d === -1 ? 'the last day' : d < 0 ? `${-d} days before month end` : `day ${d}`,
+          ),
           ...(spec.nthWeekday ?? []).map((r) => `the ${ORDINAL[r.nth]} ${DAY_NAMES[r.weekday]}`),
         ];
         days = `monthly on ${listJoin(parts)}`;
       }
-      const range = [spec.startDate ? `from ${spec.startDate}` : '', spec.endDate ? `until ${spec.endDate}` : ''].filter(Boolean).join(' ');
+      const range = [spec.startDate ? `from ${spec.startDate}` : '', spec.endDate ? `until ${spec.endDate}` : '']
+        .filter(Boolean)
+        .join(' ');
       const count = spec.overrideDates?.length ?? 0;
       const overrides = count > 0 ? `; ${count} override date${count === 1 ? '' : 's'}` : '';
       const text = `${days.charAt(0).toUpperCase()}${days.slice(1)} ${times} (${spec.timezone ?? 'UTC'})`;
@@ -90,7 +110,13 @@ function weekdayIn(instant: Date, timeZone: string): string {
  * Validates a schedule with the same engine the server runs and lists its next `count`
  * occurrences (plus DST-skipped ones), each formatted in the job's zone.
  */
-export function previewSchedule(spec: ScheduleSpec, timeZone: string, bounds: PreviewBounds = {}, count = 10, now = new Date()): SchedulePreviewResult {
+export function previewSchedule(
+  spec: ScheduleSpec,
+  timeZone: string,
+  bounds: PreviewBounds = {},
+  count = 10,
+  now = new Date(),
+): SchedulePreviewResult {
   const options = { now, count, startAt: bounds.startAt ?? undefined, endAt: bounds.endAt ?? undefined };
   const validation = validateSchedule(spec, options);
   if (!validation.ok) return { errors: validation.errors, description: '', entries: [] };
@@ -103,11 +129,19 @@ export function previewSchedule(spec: ScheduleSpec, timeZone: string, bounds: Pr
   const occurrences = schedule(spec, { startAt: options.startAt, endAt: options.endAt }).preview(count, now);
   let previousZoneName: string | null = null;
   const entries = occurrences.map((occurrence): PreviewEntry => {
-    const display = occurrence.at ? `${weekdayIn(occurrence.at, timeZone)} ${formatInZone(occurrence.at, timeZone)}` : `${occurrence.local.replace('T', ' ')} (does not exist)`;
+    const display = occurrence.at
+      ? `${weekdayIn(occurrence.at, timeZone)} ${formatInZone(occurrence.at, timeZone)}`
+      : `${occurrence.local.replace('T', ' ')} (does not exist)`;
     const zoneName = occurrence.at ? display.slice(display.lastIndexOf(' ') + 1) : null;
     const offsetChanged = zoneName !== null && previousZoneName !== null && zoneName !== previousZoneName;
     if (zoneName !== null) previousZoneName = zoneName;
-    return { at: occurrence.at?.toISOString() ?? null, local: occurrence.local, display, dst: occurrence.dst, offsetChanged };
+    return {
+      at: occurrence.at?.toISOString() ?? null,
+      local: occurrence.local,
+      display,
+      dst: occurrence.dst,
+      offsetChanged,
+    };
   });
   return { errors: [], description, entries };
 }

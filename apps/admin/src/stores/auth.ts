@@ -32,7 +32,10 @@ export const useAuthStore = defineStore('auth', () => {
 
   function persist(): void {
     if (accessToken.value && refreshToken.value) {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify({ accessToken: accessToken.value, refreshToken: refreshToken.value, user: user.value }));
+      localStorage.setItem(
+        STORAGE_KEY,
+        JSON.stringify({ accessToken: accessToken.value, refreshToken: refreshToken.value, user: user.value }),
+      );
     } else {
       localStorage.removeItem(STORAGE_KEY);
     }

@@ -86,7 +86,16 @@ export const EXECUTION_STATUS_TAG: Record<ExecutionStatus, TagType> = {
   cancelled: 'warning',
 };
 
-export const EXECUTION_STATUSES: ExecutionStatus[] = ['pending', 'running', 'succeeded', 'failed', 'timed_out', 'skipped', 'abandoned', 'cancelled'];
+export const EXECUTION_STATUSES: ExecutionStatus[] = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'skipped',
+  'abandoned',
+  'cancelled',
+];
 export const JOB_STATUSES: JobStatus[] = ['active', 'paused', 'completed', 'deleted'];
 
 export function label(value: string): string {

@@ -43,7 +43,9 @@ export function wallToInstant(wall: string, timeZone: string): Date | null {
   const wallMs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
   const offsetBefore = zoneOffsetAt(wallMs - 86_400_000, timeZone);
   const offsetAfter = zoneOffsetAt(wallMs + 86_400_000, timeZone);
-  const valid = [wallMs - offsetBefore, wallMs - offsetAfter].filter((t) => zoneOffsetAt(t, timeZone) === wallMs - t).sort((a, b) => a - b);
+  const valid = [wallMs - offsetBefore, wallMs - offsetAfter]
+    .filter((t) => zoneOffsetAt(t, timeZone) === wallMs - t)
+    .sort((a, b) => a - b);
   return new Date(valid[0] ?? wallMs - offsetBefore);
 }
 

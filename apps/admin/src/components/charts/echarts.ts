@@ -5,6 +5,15 @@ import { DatasetComponent, GridComponent, LegendComponent, TooltipComponent } fr
 import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([BarChart, LineChart, ScatterChart, GridComponent, TooltipComponent, LegendComponent, DatasetComponent, CanvasRenderer]);
+use([
+  BarChart,
+  LineChart,
+  ScatterChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  DatasetComponent,
+  CanvasRenderer,
+]);
 
 export { default as VChart } from 'vue-echarts';
