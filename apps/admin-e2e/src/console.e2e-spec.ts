@@ -334,6 +334,16 @@ describe('admin console in a real browser against a real server', () => {
     await page.waitForSelector(`[data-testid="users-table"] td:has-text("${USER.email}")`, { state: 'detached' });
   });
 
+  it('stops and resumes dispatching on the replica from the cluster card', async () => {
+    await page.goto(url('/'));
+    await page.getByRole('button', { name: 'Stop dispatching' }).click();
+    await page.locator('.n-dialog').getByRole('button', { name: 'Stop' }).click();
+    await page.waitForSelector('[data-testid="runner-state"][data-state="stopped"]');
+    await page.getByRole('button', { name: 'Resume dispatching' }).click();
+    await page.locator('.n-dialog').getByRole('button', { name: 'Resume' }).click();
+    await page.waitForSelector('[data-testid="runner-state"][data-state="dispatching"]');
+  });
+
   it('logged no console errors and no uncaught exceptions along the way', () => {
     expect(browser.errors).toEqual([]);
   });
