@@ -32,6 +32,7 @@ export interface DashboardData {
 const STATUSES: JobStatus[] = ['active', 'paused', 'completed', 'deleted'];
 const FAILED = new Set(['failed', 'timed_out', 'abandoned']);
 const ACTIVITY_JOBS = 15;
+const PAUSED_SAMPLE = 10;
 const HOUR = 3_600_000;
 const HISTORY_PAGE = 100;
 
@@ -55,18 +56,19 @@ export function bucketPerMinute(executions: Execution[], now: number): MinuteBuc
 }
 
 export async function loadDashboard(now = Date.now()): Promise<DashboardData> {
-  const [counts, upcoming] = await Promise.all([
+  const [counts, upcoming, paused] = await Promise.all([
     Promise.all(
       STATUSES.map((status) =>
         jobsApi.list({ status, page: 1, pageSize: 1 }).then((page) => [status, page.total] as const),
       ),
     ),
     jobsApi.list({ status: 'active', sort: 'nextRunAt', order: 'asc', page: 1, pageSize: 20 }),
+    jobsApi.list({ status: 'paused', sort: 'createdAt', order: 'desc', page: 1, pageSize: PAUSED_SAMPLE }),
   ]);
-  // Activity is sampled from the active jobs that fire soonest and ran within the hour.
-  const sampled = upcoming.items
-    .slice(0, ACTIVITY_JOBS)
-    .filter((job) => job.lastRunAt !== null && Date.parse(job.lastRunAt) >= now - HOUR);
+  // Activity is sampled from the active jobs that fire soonest, plus recently created paused
+  // ones (a job paused a minute ago still ran this hour), that ran within the hour.
+  const ranThisHour = (job: Job) => job.lastRunAt !== null && Date.parse(job.lastRunAt) >= now - HOUR;
+  const sampled = [...upcoming.items.slice(0, ACTIVITY_JOBS), ...paused.items].filter(ranThisHour);
   const from = new Date(now - HOUR).toISOString();
   const histories = await Promise.all(
     sampled.map((job) =>
