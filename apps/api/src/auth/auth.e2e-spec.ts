@@ -123,6 +123,18 @@ describe('auth routes (/api/v1/auth)', () => {
       expect(new Date(response.body.createdAt).toString()).not.toBe('Invalid Date');
     });
 
+    it('answers each of many concurrent callers as themselves', async () => {
+      const callers = Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0
+          ? { token: admin.accessToken, email: TEST_ADMIN_EMAIL }
+          : { token: accessTokenFor(testApp.env, alice), email: alice.email },
+      );
+      const responses = await Promise.all(callers.map((caller) => me(caller.token).expect(200)));
+      expect(responses.map((response) => response.body.email.toLowerCase())).toEqual(
+        callers.map((caller) => caller.email.toLowerCase()),
+      );
+    });
+
     it('accepts a token minted like the login route mints them (test helper)', async () => {
       await me(accessTokenFor(testApp.env, alice)).expect(200);
     });

@@ -1,30 +1,54 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import passport from 'passport';
 import { DomainError } from '../common/problem';
 import { AuthUser, IS_PUBLIC_ROUTE } from './auth-user';
 import { ExpiredTokenError, InvalidTokenError, MissingTokenError } from './auth.errors';
-import { JWT_STRATEGY } from './jwt.strategy';
+import { JwtStrategy } from './jwt.strategy';
 
-/** Global: every route needs a valid access token unless it is marked `@Public()`. */
+/**
+ * Global: every route needs a valid access token unless it is marked `@Public()`.
+ * It authenticates with this application's own strategy instance rather than passport's
+ * process-wide registry by name, so several apps in one process (replicas in tests) never
+ * verify tokens with each other's secret, cache or database.
+ */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategy: JwtStrategy,
+  ) {}
 
-  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_ROUTE, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (isPublic) return true;
-    return super.canActivate(context) as Promise<boolean>;
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request & { user?: AuthUser }>();
+    const response = http.getResponse<Response>();
+    request.user = await new Promise<AuthUser>((resolve, reject) => {
+      // A per-request object: passport attaches this request's success/fail callbacks to it.
+      const authenticate = passport.authenticate(
+        Object.create(this.strategy) as passport.Strategy,
+        { session: false },
+        (error: unknown, user: AuthUser | false, info: unknown) => {
+          try {
+            resolve(this.handleRequest(error, user, info, context));
+          } catch (problem) {
+            reject(problem);
+          }
+        },
+      ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
+      authenticate(request, response, (error) => reject(error ?? new InvalidTokenError()));
+    });
+    return true;
   }
 
-  override handleRequest<TUser = AuthUser>(
+  private handleRequest<TUser = AuthUser>(
     error: unknown,
     user: TUser | false,
     info: unknown,
