@@ -37,7 +37,9 @@ export async function createBenchDatabase() {
 export async function startReplica(databaseUrl, extraEnv = {}) {
   const port = await freePort();
   const replicaId = extraEnv.REPLICA_ID ?? `bench-${port}`;
-  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/api/apps/api/src/main.js'], {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the replicas.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', 'dist/api/apps/api/src/main.js'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
