@@ -77,13 +77,22 @@ async function startPostgres() {
 const postgres = await startPostgres();
 const sink = await startSink();
 const replicas = new Map(); // name -> replica
-const replicaEnv = { WORKER_CONCURRENCY: '100', LEADER_POLL_MS: '250' };
+// Few worker slots per replica, so calls spread over every replica (a worker killed
+// mid-call then really has calls in flight).
+const replicaEnv = { WORKER_CONCURRENCY: '30', LEADER_POLL_MS: '250' };
 
 async function start(name, extraEnv = {}) {
   replicas.set(name, await startReplica(postgres.url, { REPLICA_ID: name, ...replicaEnv, ...extraEnv }));
 }
 
-let db = new pg.Client({ connectionString: postgres.url });
+function connectAuditClient() {
+  const client = new pg.Client({ connectionString: postgres.url });
+  // Postgres restarts on purpose in one scenario: a dropped audit connection is reopened by query().
+  client.on('error', () => undefined);
+  return client;
+}
+
+let db = connectAuditClient();
 async function query(text, params) {
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -92,7 +101,7 @@ async function query(text, params) {
       if (attempt > 50) throw error;
       await db.end().catch(() => undefined);
       await sleep(200);
-      db = new pg.Client({ connectionString: postgres.url });
+      db = connectAuditClient();
       await db.connect().catch(() => undefined);
     }
   }
@@ -215,18 +224,26 @@ const scenarios = {
   },
   async 'kill-worker-mid-call'() {
     const { name: leader } = await leaderName();
-    const victim = ['r1', 'r2', 'r3'].find((name) => name !== leader);
     await sink.setMode({ status: 200, delayMs: 1_500 });
     const from = Date.now() + 1_000;
     await sleep(3_000);
+    // The worker (not the leader) with the most calls in flight right now.
+    const running = await query(
+      `SELECT replica_id, count(*)::int AS n FROM executions WHERE status = 'running' AND replica_id <> $1
+       GROUP BY replica_id ORDER BY n DESC`,
+      [leader],
+    );
+    const victim = running.find((row) => replicas.has(row.replica_id))?.replica_id ?? ['r1', 'r2', 'r3'].find((name) => name !== leader);
+    const inFlightAtKill = running.find((row) => row.replica_id === victim)?.n ?? 0;
     replicas.get(victim).kill('SIGKILL');
     replicas.delete(victim);
-    await sleep(2_000);
+    await sleep(3_000);
     await sink.setMode({ status: 200, delayMs: 0 });
     const to = Date.now() - 1_000;
     // Leases of the dead worker's calls expire (timeout + margin) before the reaper acts.
     await sleep(CALL_TIMEOUT_MS + 12_000);
     const result = await audit('SIGKILL a worker replica mid-call', from, to);
+    result['calls in flight on the killed worker'] = inFlightAtKill;
     await restartMissing();
     return result;
   },

@@ -3,7 +3,7 @@
 // completeJobBatchDelay 0), BullMQ (one Worker with `concurrency`), and the ceiling: the same
 // calls made by a plain loop with no job library at all.
 import { Queue, Worker } from 'bullmq';
-import { makeWorkerUtils, run as runGraphile } from 'graphile-worker';
+import { Logger as GraphileLogger, makeWorkerUtils, run as runGraphile } from 'graphile-worker';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { BENCH_DATABASE_URL, BENCH_REDIS_URL, callbackAgent, deliver, sleep } from './harness.mjs';
@@ -90,6 +90,10 @@ export async function graphileWorker({ sink, total, concurrency }) {
       completeJobBatchDelay: 0,
       failJobBatchDelay: 0,
       pollInterval: 500,
+      // Its default logger prints a line per completed job, which would measure the console.
+      logger: new GraphileLogger(() => (level, message) => {
+        if (level === 'error') console.error('[graphile-worker]', message);
+      }),
     },
   };
   const utils = await makeWorkerUtils({ preset });

@@ -42,7 +42,7 @@ export class ExecutionsRepository {
     const rows: RunnableRow[] = await this.dataSource.query(
       `WITH picked AS (
          SELECT id FROM executions
-         WHERE status = 'pending' AND available_at <= clock_timestamp()
+         WHERE status = 'pending' AND available_at <= (SELECT clock_timestamp())
          ORDER BY available_at
          LIMIT $2
          FOR UPDATE SKIP LOCKED
@@ -150,7 +150,7 @@ export class ExecutionsRepository {
       `WITH expired AS (
          SELECT e.id, j.execution_type, e.replica_id
          FROM executions e JOIN jobs j ON j.id = e.job_id
-         WHERE e.status = 'running' AND e.lease_expires_at < clock_timestamp()
+         WHERE e.status = 'running' AND e.lease_expires_at < (SELECT clock_timestamp())
          ORDER BY e.lease_expires_at
          LIMIT $1
          FOR UPDATE OF e SKIP LOCKED

@@ -46,7 +46,9 @@ export class FiringRepository {
       `SELECT j.id, j.schedule, j.timezone, j.start_at, j.end_at, j.next_run_at, j.misfire, j.catch_up_limit,
               j.concurrency, ${RUNNABLE_JOB_COLUMNS}, clock_timestamp() AS db_now
        FROM jobs j
-       WHERE j.status = 'active' AND j.next_run_at <= clock_timestamp()
+       -- A sub-select, not a bare clock_timestamp(): a volatile call cannot bound an index scan, so
+       -- with fewer due jobs than the limit Postgres would walk every active job's index entry.
+       WHERE j.status = 'active' AND j.next_run_at <= (SELECT clock_timestamp())
        ORDER BY j.next_run_at
        LIMIT $1
        FOR UPDATE SKIP LOCKED`,

@@ -59,7 +59,7 @@ export class ReplicasRepository {
     }> = await this.dataSource.query(
       `SELECT s.leader_epoch::text, s.leader_replica, s.elected_at, clock_timestamp() AS db_now,
               (extract(epoch FROM clock_timestamp() - (SELECT min(next_run_at) FROM jobs WHERE status = 'active'
-                                                        AND next_run_at <= clock_timestamp())) * 1000)::text AS lag_ms,
+                                                        AND next_run_at <= (SELECT clock_timestamp()))) * 1000)::text AS lag_ms,
               (SELECT count(*) FROM executions WHERE status = 'pending')::text AS pending,
               (SELECT count(*) FROM executions WHERE status = 'running')::text AS running
        FROM scheduler_state s WHERE s.id = 1`,
