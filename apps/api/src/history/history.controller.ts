@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ExecutionResponse, ListHistoryQueryDto, Page } from '@zer08/contracts';
+import { ActivityQueryDto, ActivityResponse, ExecutionResponse, ListHistoryQueryDto, Page } from '@zer08/contracts';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { ApiJobErrors, ApiJobId, ApiPageQuery, EXECUTION_EXAMPLE, EXECUTION_SCHEMA, pageSchema } from '../jobs/jobs.openapi';
@@ -22,6 +22,37 @@ export class HistoryController {
   @ApiOkResponse({ schema: pageSchema(EXECUTION_SCHEMA, EXECUTION_EXAMPLE) })
   list(@CurrentUser() user: AuthUser, @UuidParam('id') id: string, @Query() query: ListHistoryQueryDto): Promise<Page<ExecutionResponse>> {
     return this.history.list(user, id, query);
+  }
+
+  @Get('executions/activity')
+  @ApiOperation({
+    summary: 'Executions per minute (succeeded / failed / other) and the latest failures, over your jobs (all jobs for admins)',
+  })
+  @ApiQuery({ name: 'minutes', required: false, schema: { type: 'integer', minimum: 1, maximum: 1440, default: 60 } })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: {
+        from: { type: 'string', format: 'date-time' },
+        to: { type: 'string', format: 'date-time' },
+        perMinute: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              minute: { type: 'string', format: 'date-time' },
+              succeeded: { type: 'integer' },
+              failed: { type: 'integer' },
+              other: { type: 'integer' },
+            },
+          },
+        },
+        recentFailures: { type: 'array', items: EXECUTION_SCHEMA },
+      },
+    },
+  })
+  activity(@CurrentUser() user: AuthUser, @Query() query: ActivityQueryDto): Promise<ActivityResponse> {
+    return this.history.activity(user, query);
   }
 
   @Get('executions/:id')

@@ -47,6 +47,41 @@ describe('history API', () => {
     expect(one.body.items[0]).toMatchObject({ scheduledFor: '2026-01-01T00:00:00.000Z', attempt: 1 });
   });
 
+  it('counts outcomes per minute over the recent window and lists the latest failures, per owner', async () => {
+    const bob = await createUser(testApp);
+    const aliceJob = (await http.post('/api/v1/jobs').set(alice.auth).send(jobBody()).expect(201)).body.id;
+    const bobJob = (await http.post('/api/v1/jobs').set(bob.auth).send(jobBody()).expect(201)).body.id;
+    const dataSource = testApp.app.get(DataSource);
+    // Alice: 3 succeeded and 1 failed five minutes ago, 2 succeeded a minute ago; Bob: 1 failed now.
+    await dataSource.query(
+      `INSERT INTO executions (job_id, scheduled_for, status, started_at, finished_at, error)
+       SELECT $1, now() - make_interval(mins => m, secs => i), s, now() - make_interval(mins => m, secs => i),
+              now() - make_interval(mins => m, secs => i), CASE WHEN s = 'failed' THEN 'HTTP 500' END
+       FROM (VALUES (5, 1, 'succeeded'), (5, 2, 'succeeded'), (5, 3, 'succeeded'), (5, 4, 'failed'),
+                    (1, 1, 'succeeded'), (1, 2, 'succeeded')) AS v(m, i, s)`,
+      [aliceJob],
+    );
+    await dataSource.query(
+      `INSERT INTO executions (job_id, scheduled_for, status, started_at, finished_at, error)
+       VALUES ($1, now(), 'failed', now(), now(), 'connection refused')`,
+      [bobJob],
+    );
+    const mine = (await http.get('/api/v1/executions/activity?minutes=10').set(alice.auth).expect(200)).body;
+    expect(mine.perMinute).toHaveLength(10);
+    const total = (key: 'succeeded' | 'failed') => mine.perMinute.reduce((sum: number, m: Record<string, number>) => sum + m[key], 0);
+    expect(total('succeeded')).toBe(5);
+    expect(total('failed')).toBe(1);
+    expect(mine.recentFailures).toHaveLength(1);
+    expect(mine.recentFailures[0]).toMatchObject({ jobId: aliceJob, status: 'failed', error: 'HTTP 500' });
+    expect(typeof mine.recentFailures[0].jobName).toBe('string');
+
+    const theirs = (await http.get('/api/v1/executions/activity?minutes=10').set(bob.auth).expect(200)).body;
+    expect(theirs.recentFailures.map((e: { jobId: string }) => e.jobId)).toEqual([bobJob]);
+
+    const bad = await http.get('/api/v1/executions/activity?minutes=0').set(alice.auth).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('minutes');
+  });
+
   it('filters by status and by a scheduledFor window', async () => {
     const failed = await http.get(`/api/v1/jobs/${jobId}/history?status=failed`).set(alice.auth).expect(200);
     expect(failed.body.total).toBe(10);

@@ -4,6 +4,13 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { EXECUTION_COLUMNS, ExecutionRow } from '../jobs/job-row';
 
+export interface ActivityRow {
+  minute: Date;
+  succeeded: number;
+  failed: number;
+  other: number;
+}
+
 export interface HistoryFilter {
   jobId: string;
   status?: string;
@@ -43,6 +50,49 @@ export class HistoryRepository {
       this.pool.query<{ total: string }>(`SELECT count(*) AS total FROM executions WHERE ${whereSql}`, countValues),
     ]);
     return { rows: page.rows, total: Number(count.rows[0].total) };
+  }
+
+  /**
+   * Per-minute outcome counts over the window, by the minute each execution finished (or
+   * started, or was due, while it has not finished), for `ownerId`'s jobs (null: all).
+   */
+  async activity(minutes: number, ownerId: string | null): Promise<{ from: Date; to: Date; rows: ActivityRow[] }> {
+    const { rows } = await this.pool.query<ActivityRow & { window_from: Date; window_to: Date }>(
+      `WITH w AS (SELECT date_trunc('minute', now()) - ($1::int - 1) * interval '1 minute' AS from_minute, now() AS to_at),
+       minutes AS (SELECT generate_series(w.from_minute, date_trunc('minute', w.to_at), interval '1 minute') AS minute FROM w),
+       counted AS (
+         SELECT date_trunc('minute', coalesce(e.finished_at, e.started_at, e.scheduled_for)) AS minute,
+                count(*) FILTER (WHERE e.status = 'succeeded')::int AS succeeded,
+                count(*) FILTER (WHERE e.status IN ('failed', 'timed_out', 'abandoned'))::int AS failed,
+                count(*) FILTER (WHERE e.status NOT IN ('succeeded', 'failed', 'timed_out', 'abandoned', 'pending'))::int AS other
+         FROM executions e JOIN jobs j ON j.id = e.job_id, w
+         -- An execution finishes after it is due: bounding scheduled_for too keeps the scan small.
+         WHERE e.scheduled_for >= w.from_minute - interval '1 day'
+           AND coalesce(e.finished_at, e.started_at, e.scheduled_for) >= w.from_minute
+           AND coalesce(e.finished_at, e.started_at, e.scheduled_for) <= w.to_at
+           AND ($2::uuid IS NULL OR j.owner_id = $2::uuid)
+         GROUP BY 1
+       )
+       SELECT m.minute, coalesce(c.succeeded, 0) AS succeeded, coalesce(c.failed, 0) AS failed, coalesce(c.other, 0) AS other,
+              w.from_minute AS window_from, w.to_at AS window_to
+       FROM minutes m CROSS JOIN w LEFT JOIN counted c ON c.minute = m.minute
+       ORDER BY m.minute`,
+      [minutes, ownerId],
+    );
+    return { from: rows[0].window_from, to: rows[0].window_to, rows };
+  }
+
+  /** The latest failed, timed-out or abandoned executions since `from`, with their job's name. */
+  async recentFailures(from: Date, ownerId: string | null, limit: number): Promise<Array<ExecutionRow & { job_name: string }>> {
+    const { rows } = await this.pool.query<ExecutionRow & { job_name: string }>(
+      `SELECT ${QUALIFIED_EXECUTION_COLUMNS}, j.name AS job_name
+       FROM executions e JOIN jobs j ON j.id = e.job_id
+       WHERE e.status IN ('failed', 'timed_out', 'abandoned') AND e.finished_at >= $1
+         AND ($2::uuid IS NULL OR j.owner_id = $2::uuid)
+       ORDER BY e.finished_at DESC LIMIT $3`,
+      [from, ownerId, limit],
+    );
+    return rows;
   }
 
   /** One execution if its job belongs to `ownerId` (null: any owner). */

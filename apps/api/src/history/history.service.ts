@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ExecutionResponse, ListHistoryQueryDto, Page, resolvePage } from '@zer08/contracts';
+import { ActivityQueryDto, ActivityResponse, ExecutionResponse, ListHistoryQueryDto, Page, resolvePage } from '@zer08/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { ValidationFailedError } from '../common/problem';
 import { toExecutionResponse } from '../jobs/job-row';
@@ -22,6 +22,23 @@ export class HistoryService {
     const { page, pageSize, limit, offset } = resolvePage(query);
     const { rows, total } = await this.history.list({ jobId, status: query.status, from: query.from, to: query.to, limit, offset });
     return { items: rows.map(toExecutionResponse), total, page, pageSize };
+  }
+
+  async activity(user: AuthUser, query: ActivityQueryDto): Promise<ActivityResponse> {
+    const ownerId = scopeOf(user).ownerId;
+    const { from, to, rows } = await this.history.activity(query.minutes ?? 60, ownerId);
+    const failures = await this.history.recentFailures(from, ownerId, 10);
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      perMinute: rows.map((row) => ({
+        minute: row.minute.toISOString(),
+        succeeded: row.succeeded,
+        failed: row.failed,
+        other: row.other,
+      })),
+      recentFailures: failures.map((row) => ({ ...toExecutionResponse(row), jobName: row.job_name })),
+    };
   }
 
   async get(user: AuthUser, id: string): Promise<ExecutionResponse> {

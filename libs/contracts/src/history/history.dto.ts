@@ -1,4 +1,5 @@
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
 
 export const EXECUTION_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'timed_out', 'skipped', 'abandoned', 'cancelled'] as const;
@@ -33,4 +34,37 @@ export interface ExecutionResponse {
   error: string | null;
   result: unknown;
   responseExcerpt: string | null;
+}
+
+/** `GET /api/v1/executions/activity`: the last `minutes` (1..1440, default 60) of the caller's executions. */
+export class ActivityQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  minutes?: number;
+}
+
+export interface ActivityMinute {
+  /** Start of the minute (ISO 8601, UTC). */
+  minute: string;
+  succeeded: number;
+  /** failed, timed_out and abandoned. */
+  failed: number;
+  /** Everything else that finished or started in that minute (skipped, cancelled, still running). */
+  other: number;
+}
+
+export interface FailedExecutionResponse extends ExecutionResponse {
+  jobName: string;
+}
+
+export interface ActivityResponse {
+  from: string;
+  to: string;
+  /** One entry per minute of the window, oldest first, zeros included. */
+  perMinute: ActivityMinute[];
+  /** The 10 latest failed, timed-out or abandoned executions in the window, newest first. */
+  recentFailures: FailedExecutionResponse[];
 }
