@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp, LOG_LEVELS } from './app.factory';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { SchemaNewerThanBuildError } from './database/migration-runner';
 import { Environment, EnvironmentError, validateEnvironment } from './config/environment';
 
 /**
@@ -67,6 +68,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof SchemaNewerThanBuildError) {
+    console.error(`ZER08 refused to start: ${error.message}`);
+    process.exit(1);
+  }
   console.error('ZER08 failed to start:', error instanceof Error ? error.stack : error);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../test/test-database';
 import { typeormOptions } from '../database/typeorm-options';
-import { runMigrations, withMigrationLock } from '../database/migration-runner';
+import { runMigrations, SchemaNewerThanBuildError, withMigrationLock } from '../database/migration-runner';
 import { AdminBootstrap } from './admin-bootstrap';
 import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
@@ -62,6 +62,22 @@ describe('AdminBootstrap against real Postgres', () => {
     } finally {
       await Promise.all(replicas.map((replica) => replica.destroy()));
       await fresh.drop();
+    }
+  });
+});
+
+describe('a replica older than the database schema', () => {
+  it('refuses to start, naming the migrations it does not know', async () => {
+    const database = await createTestDatabase();
+    const dataSource = await new DataSource(typeormOptions(database.url, [UserEntity])).initialize();
+    try {
+      await runMigrations(dataSource);
+      await dataSource.query(`INSERT INTO schema_migrations (timestamp, name) VALUES (1999999999999, 'FromTheFuture1999999999999')`);
+      await expect(runMigrations(dataSource)).rejects.toThrow(SchemaNewerThanBuildError);
+      await expect(runMigrations(dataSource)).rejects.toThrow(/FromTheFuture1999999999999/);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
     }
   });
 });
