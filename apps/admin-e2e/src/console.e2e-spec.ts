@@ -189,7 +189,8 @@ describe('admin console in a real browser against a real server', () => {
     await page.goto(url('/jobs'));
     await page.getByLabel('Search jobs').fill('sink');
     await page.waitForSelector(`[data-testid="jobs-table"] a:has-text("${JOB_NAME}")`);
-    await page.locator('[data-testid="jobs-table"] tbody .n-checkbox').first().click();
+    // Selection checkboxes are labelled controls: reachable by their accessible name.
+    await page.getByRole('checkbox', { name: `Select job ${JOB_NAME}` }).click();
     await page.getByRole('button', { name: 'Resume selected' }).click();
     await page.waitForSelector('[data-testid="jobs-table"] [data-status="active"]');
     await page.waitForTimeout(4000);
