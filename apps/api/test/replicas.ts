@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/app.factory';
 import { Environment, validateEnvironment } from '../src/config/environment';
 import { createTestDatabase, TestDatabase } from './test-database';
-import { TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD } from './test-app';
+import { closeHttpServer, TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD } from './test-app';
 
 export interface Replica {
   app: INestApplication;
@@ -46,7 +46,11 @@ export async function startReplica(
     close: async () => {
       if (closed) return;
       closed = true;
-      await app.close();
+      try {
+        await app.close();
+      } finally {
+        await closeHttpServer(app);
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createApp } from '../src/app.factory';
@@ -41,8 +42,12 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     database,
     adminPassword: TEST_ADMIN_PASSWORD,
     close: async () => {
-      await app.close();
-      await database.drop();
+      try {
+        await app.close();
+      } finally {
+        await closeHttpServer(app);
+        await database.drop();
+      }
     },
   };
 }
@@ -51,4 +56,16 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
 export function accessTokenFor(env: Environment, user: { id: string; email: string; role: 'admin' | 'user' }, ttlSeconds = 900): string {
   const claims: AccessTokenClaims = { sub: user.id, email: user.email, role: user.role, typ: 'access' };
   return new JwtService({ secret: env.JWT_SECRET }).sign(claims, { expiresIn: ttlSeconds, algorithm: 'HS256' });
+}
+
+/**
+ * Nest closes its HTTP server late in app.close(); when an earlier shutdown hook fails (a
+ * test that dropped the database under a running app, say) the server would stay open and
+ * keep jest alive. This closes it whatever happened.
+ */
+export async function closeHttpServer(app: INestApplication): Promise<void> {
+  const server = app.getHttpServer() as Server;
+  if (!server.listening) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }

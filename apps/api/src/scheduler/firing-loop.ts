@@ -48,7 +48,9 @@ export class FiringLoop {
         if (leadership.deposed.aborted) break;
         const dueAt = await this.firing.earliestDueAt(leadership.session);
         const waitMs =
-          dueAt === null ? this.config.maxSleepMs : Math.min(this.config.maxSleepMs, dueAt - this.clock.now());
+          dueAt === null
+            ? this.config.maxSleepMs
+            : Math.min(this.config.maxSleepMs, dueAt - this.config.fireAheadMs - this.clock.now());
         if (waitMs > 0) await this.sleep(waitMs, leadership.deposed);
       } catch (error) {
         if (leadership.deposed.aborted) break;
@@ -64,7 +66,7 @@ export class FiringLoop {
     let reserved = 0;
     await session.query('BEGIN');
     try {
-      const due = await this.firing.selectDueJobs(session, this.config.fireBatchSize);
+      const due = await this.firing.selectDueJobs(session, this.config.fireBatchSize, this.config.fireAheadMs);
       if (due.length === 0) {
         await session.query('COMMIT');
         return 0;
@@ -138,7 +140,7 @@ export class FiringLoop {
       return planOccurrences(
         { nextRunAt: job.next_run_at, misfire: job.misfire, catchUpLimit: job.catch_up_limit },
         iterator,
-        job.db_now,
+        new Date(job.db_now.getTime() + this.config.fireAheadMs),
         this.config.misfireToleranceMs,
       );
     } catch (error) {

@@ -41,18 +41,19 @@ export interface InsertedExecution {
  */
 @Injectable()
 export class FiringRepository {
-  async selectDueJobs(session: Client, limit: number): Promise<DueJobRow[]> {
+  /** Jobs due now or within `aheadMs`, earliest first, locked for this transaction. */
+  async selectDueJobs(session: Client, limit: number, aheadMs: number): Promise<DueJobRow[]> {
     const { rows } = await session.query<DueJobRow>(
       `SELECT j.id, j.schedule, j.timezone, j.start_at, j.end_at, j.next_run_at, j.misfire, j.catch_up_limit,
               j.concurrency, ${RUNNABLE_JOB_COLUMNS}, clock_timestamp() AS db_now
        FROM jobs j
        -- A sub-select, not a bare clock_timestamp(): a volatile call cannot bound an index scan, so
        -- with fewer due jobs than the limit Postgres would walk every active job's index entry.
-       WHERE j.status = 'active' AND j.next_run_at <= (SELECT clock_timestamp())
+       WHERE j.status = 'active' AND j.next_run_at <= (SELECT clock_timestamp() + $2 * interval '1 millisecond')
        ORDER BY j.next_run_at
        LIMIT $1
        FOR UPDATE SKIP LOCKED`,
-      [limit],
+      [limit, aheadMs],
     );
     return rows;
   }
@@ -99,9 +100,12 @@ export class FiringRepository {
     const { rows } = await session.query<InsertedExecution>(
       `INSERT INTO executions (job_id, scheduled_for, attempt, trigger, status, available_at, started_at, lease_expires_at,
                                finished_at, error, replica_id, leader_epoch)
-       SELECT u.job_id, u.scheduled_for, 1, 'schedule', u.status, clock_timestamp(),
-              CASE WHEN u.status = 'running' THEN date_trunc('milliseconds', clock_timestamp()) END,
-              CASE WHEN u.status = 'running' THEN clock_timestamp() + u.lease_ms * interval '1 millisecond' END,
+       SELECT u.job_id, u.scheduled_for, 1, 'schedule', u.status,
+              -- Fired ahead of time: nobody may claim it, and no local worker calls, before it is due.
+              greatest(clock_timestamp(), u.scheduled_for),
+              CASE WHEN u.status = 'running' THEN date_trunc('milliseconds', greatest(clock_timestamp(), u.scheduled_for)) END,
+              CASE WHEN u.status = 'running'
+                   THEN greatest(clock_timestamp(), u.scheduled_for) + u.lease_ms * interval '1 millisecond' END,
               CASE WHEN u.status = 'skipped' THEN clock_timestamp() END,
               u.error,
               CASE WHEN u.status <> 'pending' THEN $1 END,

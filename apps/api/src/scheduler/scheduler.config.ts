@@ -16,6 +16,12 @@ export interface SchedulerConfig {
   leaderLockKey: number;
   /** The firing loop never sleeps longer than this, so a missed NOTIFY costs at most this much. */
   maxSleepMs: number;
+  /**
+   * The leader fires this long before an occurrence is due; the execution becomes claimable,
+   * and a local worker makes its call, only at the scheduled instant. The fire transaction's
+   * own time then no longer delays the call.
+   */
+  fireAheadMs: number;
   fireBatchSize: number;
   claimBatchSize: number;
   /** An occurrence due longer ago than this is a misfire (the job's misfire policy applies). */
@@ -53,6 +59,7 @@ export function schedulerConfigFrom(config: ConfigService<Environment, true>): S
     shutdownGraceMs: config.get('SCHEDULER_SHUTDOWN_GRACE_MS', { infer: true }) ?? 10_000,
     leaderLockKey: LEADER_LOCK_KEY,
     maxSleepMs: 1_000,
+    fireAheadMs: 250,
     fireBatchSize: 2_000,
     claimBatchSize: 1_000,
     misfireToleranceMs: 5_000,

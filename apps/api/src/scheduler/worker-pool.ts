@@ -15,6 +15,8 @@ interface InFlightCall {
 }
 
 const MAX_RESULTS_PER_WRITE = 2_000;
+/** How much later than its instant a pre-fired call may start, so clock-estimate error never makes it early. */
+const EARLY_GUARD_MS = 3;
 
 /**
  * This replica's workers: up to WORKER_CONCURRENCY calls in flight. Work arrives two ways:
@@ -180,6 +182,35 @@ export class WorkerPool {
   private launch(execution: ClaimedExecution): void {
     const controller = new AbortController();
     this.inFlight.set(execution.id, { execution, controller });
+    // Fired ahead of its instant (fireAheadMs): hold the call until it is due, by the database
+    // clock, plus a guard for the error of our estimate of that clock: never early.
+    const notBefore = execution.scheduledFor.getTime() + EARLY_GUARD_MS;
+    if (this.clock.now() >= notBefore) return this.call(execution, controller);
+    const abortedWhileWaiting = () => {
+      clearTimeout(timer);
+      this.finish(execution, controller, {
+        status: 'failed',
+        error: 'aborted before its scheduled instant',
+        finishedAt: new Date(this.clock.now()),
+        durationMs: 0,
+      });
+    };
+    let timer: NodeJS.Timeout;
+    const callWhenDue = () => {
+      const remainingMs = notBefore - this.clock.now();
+      if (remainingMs > 0) {
+        timer = setTimeout(callWhenDue, remainingMs);
+        return;
+      }
+      controller.signal.removeEventListener('abort', abortedWhileWaiting);
+      this.call(execution, controller);
+    };
+    timer = setTimeout(callWhenDue, notBefore - this.clock.now());
+    controller.signal.addEventListener('abort', abortedWhileWaiting, { once: true });
+  }
+
+  private call(execution: ClaimedExecution, controller: AbortController): void {
+    if (controller.signal.aborted) return;
     this.metrics.callStarted(execution, this.clock.now());
     const executor =
       execution.target?.kind === 'handler' ? this.handlers : execution.target?.kind === 'http' ? this.http : null;
