@@ -327,6 +327,11 @@ describe('jobs API', () => {
       expect(body.paths).toHaveProperty([path]);
     }
     expect(body.components.schemas.CreateJobDto.properties.schedule.discriminator.propertyName).toBe('kind');
+    for (const dto of ['CreateJobDto', 'UpdateJobDto']) {
+      expect(Object.keys(body.components.schemas[dto].properties)).toEqual(
+        expect.arrayContaining(['name', 'schedule', 'executionType', 'retry', 'misfire', 'historyRetentionDays']),
+      );
+    }
     expect(body.components.schemas.BulkCreateJobsDto.properties.jobs.items).toEqual({ $ref: '#/components/schemas/CreateJobDto' });
     expect(body.paths['/api/v1/jobs'].post.requestBody.content['application/json'].examples.cron.value.name).toBe('nightly-report');
   });

@@ -32,33 +32,13 @@ export const MAX_BULK_JOBS = 1000;
 
 const STRICT_ISO = { strict: true, strictSeparator: true } as const;
 
-/** `POST /api/v1/jobs` */
-export class CreateJobDto {
-  @IsString()
-  @Length(1, 200)
-  name!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  description?: string | null;
-
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => UnknownScheduleDto, SCHEDULE_TYPE_OPTIONS)
-  schedule!: ScheduleDto;
-
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => UnknownTargetDto, TARGET_TYPE_OPTIONS)
-  target!: TargetDto;
-
+/** How a job runs: the optional settings that create and PATCH share. */
+export class JobSettingsDto {
   @IsOptional()
   @IsIn(EXECUTION_TYPES)
   executionType?: ExecutionType;
 
+  /** On PATCH, merged field by field into the current policy. */
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -101,8 +81,32 @@ export class CreateJobDto {
   historyRetentionDays?: number | null;
 }
 
+/** `POST /api/v1/jobs` */
+export class CreateJobDto extends JobSettingsDto {
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UnknownScheduleDto, SCHEDULE_TYPE_OPTIONS)
+  schedule!: ScheduleDto;
+
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UnknownTargetDto, TARGET_TYPE_OPTIONS)
+  target!: TargetDto;
+}
+
 /** `PATCH /api/v1/jobs/:id`: any subset of the create fields plus the `version` you read. */
-export class UpdateJobDto {
+export class UpdateJobDto extends JobSettingsDto {
   @IsInt()
   @Min(1)
   version!: number;
@@ -128,49 +132,6 @@ export class UpdateJobDto {
   @ValidateNested()
   @Type(() => UnknownTargetDto, TARGET_TYPE_OPTIONS)
   target?: TargetDto;
-
-  @IsOptional()
-  @IsIn(EXECUTION_TYPES)
-  executionType?: ExecutionType;
-
-  /** Merged field by field into the current policy. */
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RetryPolicyDto)
-  retry?: RetryPolicyDto;
-
-  @IsOptional()
-  @IsIn(CONCURRENCY_POLICIES)
-  concurrency?: ConcurrencyPolicy;
-
-  @IsOptional()
-  @IsIn(MISFIRE_POLICIES)
-  misfire?: MisfirePolicy;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  catchUpLimit?: number;
-
-  @IsOptional()
-  @IsISO8601(STRICT_ISO)
-  startAt?: string | null;
-
-  @IsOptional()
-  @IsISO8601(STRICT_ISO)
-  endAt?: string | null;
-
-  @IsOptional()
-  @IsObject()
-  metadata?: Record<string, unknown>;
-
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(3650)
-  historyRetentionDays?: number | null;
 }
 
 /** `POST /api/v1/jobs/bulk`: 1..1,000 jobs, created all or none. */
