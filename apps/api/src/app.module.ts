@@ -7,6 +7,7 @@ import { ServeStaticModule } from '@nestjs/serve-static';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
+import { RowSecurityModule } from './database/row-security.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { UsersModule } from './users/users.module';
@@ -37,6 +38,7 @@ export class AppModule {
           load: [() => ({ ...env })],
         }),
         DatabaseModule,
+        RowSecurityModule,
         HealthModule,
         MetricsModule,
         UsersModule,

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { UserScopedDatabase } from '../database/user-scoped-database';
 import { EXECUTION_COLUMNS, ExecutionRow } from '../jobs/job-row';
 
 export interface ActivityRow {
@@ -26,11 +24,8 @@ const QUALIFIED_EXECUTION_COLUMNS = EXECUTION_COLUMNS.split(',')
 
 @Injectable()
 export class HistoryRepository {
-  private readonly pool: Pool;
-
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
-  }
+  /** Queries run as the calling user under row-level security inside a request (UserScopedDatabase). */
+  constructor(private readonly database: UserScopedDatabase) {}
 
   /** Newest first, served by executions_job_time_idx (job_id, scheduled_for DESC, attempt DESC). */
   async list(filter: HistoryFilter): Promise<{ rows: ExecutionRow[]; total: number }> {
@@ -42,12 +37,12 @@ export class HistoryRepository {
     const whereSql = where.join(' AND ');
     const countValues = [...values];
     const [page, count] = await Promise.all([
-      this.pool.query<ExecutionRow>(
+      this.database.query<ExecutionRow>(
         `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE ${whereSql}
          ORDER BY scheduled_for DESC, attempt DESC LIMIT $${values.push(filter.limit)} OFFSET $${values.push(filter.offset)}`,
         values,
       ),
-      this.pool.query<{ total: string }>(`SELECT count(*) AS total FROM executions WHERE ${whereSql}`, countValues),
+      this.database.query<{ total: string }>(`SELECT count(*) AS total FROM executions WHERE ${whereSql}`, countValues),
     ]);
     return { rows: page.rows, total: Number(count.rows[0].total) };
   }
@@ -57,7 +52,7 @@ export class HistoryRepository {
    * started, or was due, while it has not finished), for `ownerId`'s jobs (null: all).
    */
   async activity(minutes: number, ownerId: string | null): Promise<{ from: Date; to: Date; rows: ActivityRow[] }> {
-    const { rows } = await this.pool.query<ActivityRow & { window_from: Date; window_to: Date }>(
+    const { rows } = await this.database.query<ActivityRow & { window_from: Date; window_to: Date }>(
       `WITH w AS (SELECT date_trunc('minute', now()) - ($1::int - 1) * interval '1 minute' AS from_minute, now() AS to_at),
        minutes AS (SELECT generate_series(w.from_minute, date_trunc('minute', w.to_at), interval '1 minute') AS minute FROM w),
        counted AS (
@@ -84,7 +79,7 @@ export class HistoryRepository {
 
   /** The latest failed, timed-out or abandoned executions since `from`, with their job's name. */
   async recentFailures(from: Date, ownerId: string | null, limit: number): Promise<Array<ExecutionRow & { job_name: string }>> {
-    const { rows } = await this.pool.query<ExecutionRow & { job_name: string }>(
+    const { rows } = await this.database.query<ExecutionRow & { job_name: string }>(
       `SELECT ${QUALIFIED_EXECUTION_COLUMNS}, j.name AS job_name
        FROM executions e JOIN jobs j ON j.id = e.job_id
        WHERE e.status IN ('failed', 'timed_out', 'abandoned') AND e.finished_at >= $1
@@ -97,7 +92,7 @@ export class HistoryRepository {
 
   /** One execution if its job belongs to `ownerId` (null: any owner). */
   async findOne(id: string, ownerId: string | null): Promise<ExecutionRow | undefined> {
-    const { rows } = await this.pool.query<ExecutionRow>({
+    const { rows } = await this.database.query<ExecutionRow>({
       name: 'executions_find_one',
       text: `SELECT ${QUALIFIED_EXECUTION_COLUMNS} FROM executions e JOIN jobs j ON j.id = e.job_id
              WHERE e.id = $1 AND ($2::uuid IS NULL OR j.owner_id = $2::uuid)`,

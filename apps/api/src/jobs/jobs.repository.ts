@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { UserScopedDatabase } from '../database/user-scoped-database';
 import { AuditRow, EXECUTION_COLUMNS, ExecutionRow, JOB_COLUMNS, JobRow } from './job-row';
 
 /** Channel the scheduler LISTENs on; the payload is the changed job's id. */
@@ -136,15 +134,11 @@ function escapeLike(text: string): string {
 
 @Injectable()
 export class JobsRepository {
-  private readonly pool: Pool;
-
-  constructor(@InjectDataSource() dataSource: DataSource) {
-    // The hot paths talk to the driver's pool directly: one round trip, named prepared statements.
-    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
-  }
+  /** Queries run as the calling user under row-level security inside a request (UserScopedDatabase). */
+  constructor(private readonly database: UserScopedDatabase) {}
 
   async insertOne(job: NewJobRow, actorId: string): Promise<JobRow> {
-    const { rows } = await this.pool.query<JobRow>(
+    const { rows } = await this.database.query<JobRow>(
       `${INSERT_ONE} SELECT inserted.*, pg_notify('${JOBS_CHANGED_CHANNEL}', inserted.id::text)::text AS notified FROM inserted`,
       [JSON.stringify([job]), actorId],
     );
@@ -156,7 +150,7 @@ export class JobsRepository {
    * earliest-due new job) is enough to wake the scheduler, which re-reads the earliest next_run_at.
    */
   async insertMany(jobs: NewJobRow[], actorId: string): Promise<number> {
-    const { rows } = await this.pool.query<{ count: string }>(
+    const { rows } = await this.database.query<{ count: string }>(
       `${INSERT_BULK},
        counted AS (SELECT count(*) AS count, (array_agg(id ORDER BY next_run_at NULLS LAST))[1] AS first_id FROM inserted)
        SELECT count, pg_notify('${JOBS_CHANGED_CHANNEL}', first_id::text)::text AS notified FROM counted`,
@@ -166,7 +160,7 @@ export class JobsRepository {
   }
 
   async findOne(id: string, scope: JobScope): Promise<JobRow | undefined> {
-    const { rows } = await this.pool.query<JobRow>({
+    const { rows } = await this.database.query<JobRow>({
       name: 'jobs_find_one',
       text: `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1 AND ($2::uuid IS NULL OR owner_id = $2::uuid)`,
       values: [id, scope.ownerId],
@@ -175,7 +169,7 @@ export class JobsRepository {
   }
 
   async exists(id: string, scope: JobScope): Promise<boolean> {
-    const { rows } = await this.pool.query({
+    const { rows } = await this.database.query({
       name: 'jobs_exists',
       text: `SELECT 1 FROM jobs WHERE id = $1 AND ($2::uuid IS NULL OR owner_id = $2::uuid)`,
       values: [id, scope.ownerId],
@@ -199,11 +193,11 @@ export class JobsRepository {
     const filterValues = [...values];
     const order = filter.order === 'asc' ? 'ASC' : 'DESC';
     const [page, count] = await Promise.all([
-      this.pool.query<JobRow>(
+      this.database.query<JobRow>(
         `SELECT ${JOB_COLUMNS} FROM jobs WHERE ${whereSql} ORDER BY ${SORT_SQL[filter.sort](order)} LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`,
         values,
       ),
-      this.pool.query<{ total: string }>(`SELECT count(*) AS total FROM jobs WHERE ${whereSql}`, filterValues),
+      this.database.query<{ total: string }>(`SELECT count(*) AS total FROM jobs WHERE ${whereSql}`, filterValues),
     ]);
     return { rows: page.rows, total: Number(count.rows[0].total) };
   }
@@ -224,7 +218,7 @@ export class JobsRepository {
       values.push(type === 'jsonb' && value !== null ? JSON.stringify(value) : value);
       return `${column} = $${values.length}::${type}`;
     });
-    const { rows } = await this.pool.query<JobRow>(
+    const { rows } = await this.database.query<JobRow>(
       `WITH updated AS (
          UPDATE jobs SET ${[...assignments, 'version = version + 1', 'updated_at = now()'].join(', ')}
          WHERE id = $1 AND version = $2
@@ -241,7 +235,7 @@ export class JobsRepository {
 
   /** A manual run: a pending execution for now (database clock), audited, workers notified. */
   async insertManualExecution(jobId: string, actorId: string): Promise<ExecutionRow> {
-    const { rows } = await this.pool.query<ExecutionRow>(
+    const { rows } = await this.database.query<ExecutionRow>(
       `WITH created AS (
          INSERT INTO executions (job_id, scheduled_for, attempt, trigger, status, available_at)
          VALUES ($1, clock_timestamp(), 1, 'manual', 'pending', clock_timestamp())
@@ -259,11 +253,11 @@ export class JobsRepository {
 
   async listAudit(jobId: string, limit: number, offset: number): Promise<{ rows: AuditRow[]; total: number }> {
     const [page, count] = await Promise.all([
-      this.pool.query<AuditRow>(
+      this.database.query<AuditRow>(
         `SELECT id, job_id, actor_id, action, changes, at FROM job_audit WHERE job_id = $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3`,
         [jobId, limit, offset],
       ),
-      this.pool.query<{ total: string }>(`SELECT count(*) AS total FROM job_audit WHERE job_id = $1`, [jobId]),
+      this.database.query<{ total: string }>(`SELECT count(*) AS total FROM job_audit WHERE job_id = $1`, [jobId]),
     ]);
     return { rows: page.rows, total: Number(count.rows[0].total) };
   }
