@@ -42,6 +42,18 @@ export class AuthSettings {
   @Min(0)
   @Max(60_000)
   AUTH_USER_CACHE_MS = 5_000;
+
+  /** Writes (POST, PUT, PATCH, DELETE) one user may make within the window, per replica; 0 turns it off. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  AUTH_WRITE_RATE_LIMIT = 600;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  AUTH_WRITE_RATE_WINDOW_SECONDS = 60;
 }
 
 export const REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 60 * 60;
@@ -55,6 +67,8 @@ export function loadAuthSettings(config: ConfigService): AuthSettings {
         'AUTH_LOGIN_IP_RATE_LIMIT',
         'AUTH_LOGIN_RATE_WINDOW_SECONDS',
         'AUTH_USER_CACHE_MS',
+        'AUTH_WRITE_RATE_LIMIT',
+        'AUTH_WRITE_RATE_WINDOW_SECONDS',
       ] as const
     )
       .map((name) => [name, config.get<unknown>(name)])

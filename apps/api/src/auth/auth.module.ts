@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -17,6 +17,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RolesGuard } from './roles.guard';
 import { SessionsService } from './sessions.service';
 import { TokenUserCache } from './token-user.cache';
+import { WriteThrottleInterceptor } from './write-throttle.interceptor';
 
 /**
  * Login, tokens and the two global guards (authentication, then roles). Depends on the
@@ -52,6 +53,7 @@ import { TokenUserCache } from './token-user.cache';
     // Order matters: authentication first, then roles.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_INTERCEPTOR, useClass: WriteThrottleInterceptor },
   ],
   exports: [SessionsService],
 })
