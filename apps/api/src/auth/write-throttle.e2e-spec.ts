@@ -19,7 +19,8 @@ describe('write throttling', () => {
   afterAll(() => testApp.close());
 
   const jobsOf = async (user: TestUser) =>
-    (await testApp.app.get(DataSource).query('SELECT count(*)::int AS n FROM jobs WHERE owner_id = $1', [user.id]))[0].n;
+    (await testApp.app.get(DataSource).query('SELECT count(*)::int AS n FROM jobs WHERE owner_id = $1', [user.id]))[0]
+      .n;
 
   it('answers 429 problem+json with Retry-After past the limit and creates nothing', async () => {
     for (let i = 0; i < 3; i += 1) await http.post('/api/v1/jobs').set(alice.auth).send(jobBody()).expect(201);
@@ -30,7 +31,11 @@ describe('write throttling', () => {
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(await jobsOf(alice)).toBe(3);
     const { body } = await http.get('/api/v1/jobs?pageSize=1').set(alice.auth).expect(200);
-    await http.patch(`/api/v1/jobs/${body.items[0].id}`).set(alice.auth).send({ version: 1, name: 'renamed' }).expect(429);
+    await http
+      .patch(`/api/v1/jobs/${body.items[0].id}`)
+      .set(alice.auth)
+      .send({ version: 1, name: 'renamed' })
+      .expect(429);
     await http.delete(`/api/v1/jobs/${body.items[0].id}`).set(alice.auth).expect(429);
   });
 

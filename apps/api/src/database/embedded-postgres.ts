@@ -52,7 +52,13 @@ export async function startEmbeddedPostgres(dataDirOption: string, port: number)
   }
   await postgres.start();
 
-  const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password: secrets.postgresPassword, database: 'postgres' });
+  const admin = new Client({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    password: secrets.postgresPassword,
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     const existing = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);

@@ -21,7 +21,13 @@ describe('row-level security', () => {
     const http = request(testApp.app.getHttpServer());
     [alice, bob, admin] = await Promise.all([createUser(testApp), createUser(testApp), createUser(testApp, 'admin')]);
     for (const user of [alice, bob]) {
-      jobIds[user.id] = (await http.post('/api/v1/jobs').set(user.auth).send(jobBody({ name: `job-of-${user.email}` })).expect(201)).body.id;
+      jobIds[user.id] = (
+        await http
+          .post('/api/v1/jobs')
+          .set(user.auth)
+          .send(jobBody({ name: `job-of-${user.email}` }))
+          .expect(201)
+      ).body.id;
       await http.post(`/api/v1/jobs/${jobIds[user.id]}/trigger`).set(user.auth).expect(202);
     }
   });
@@ -54,7 +60,10 @@ describe('row-level security', () => {
   });
 
   it('an admin sees every row; the scheduler’s own connections are not filtered', async () => {
-    const adminCount = await as(admin, async () => (await database.query('SELECT count(*)::int AS n FROM jobs')).rows[0].n);
+    const adminCount = await as(
+      admin,
+      async () => (await database.query('SELECT count(*)::int AS n FROM jobs')).rows[0].n,
+    );
     expect(adminCount).toBe(2);
     const schedulerCount = (await testApp.app.get(DataSource).query('SELECT count(*)::int AS n FROM jobs'))[0].n;
     expect(schedulerCount).toBe(2);
@@ -67,13 +76,18 @@ describe('row-level security', () => {
     expect(updated.rowCount).toBe(0);
     await expect(
       as(alice, () =>
-        database.query(`INSERT INTO jobs (owner_id, name, schedule, timezone, target, signing_secret)
-                        SELECT $1, 'planted', schedule, timezone, target, 'x' FROM jobs LIMIT 1`, [bob.id]),
+        database.query(
+          `INSERT INTO jobs (owner_id, name, schedule, timezone, target, signing_secret)
+                        SELECT $1, 'planted', schedule, timezone, target, 'x' FROM jobs LIMIT 1`,
+          [bob.id],
+        ),
       ),
     ).rejects.toThrow(/row-level security/);
     const [bobsJob] = await testApp.app.get(DataSource).query('SELECT name FROM jobs WHERE id = $1', [jobIds[bob.id]]);
     expect(bobsJob.name).toBe(`job-of-${bob.email}`);
-    expect((await testApp.app.get(DataSource).query(`SELECT count(*)::int AS n FROM jobs WHERE name = 'planted'`))[0].n).toBe(0);
+    expect(
+      (await testApp.app.get(DataSource).query(`SELECT count(*)::int AS n FROM jobs WHERE name = 'planted'`))[0].n,
+    ).toBe(0);
   });
 
   it('rolls back every statement of a request that fails', async () => {
@@ -83,12 +97,16 @@ describe('row-level security', () => {
         throw new Error('handler failed after its first write');
       }),
     ).rejects.toThrow('handler failed');
-    const [row] = await testApp.app.get(DataSource).query('SELECT description FROM jobs WHERE id = $1', [jobIds[alice.id]]);
+    const [row] = await testApp.app
+      .get(DataSource)
+      .query('SELECT description FROM jobs WHERE id = $1', [jobIds[alice.id]]);
     expect(row.description).not.toBe('half-done');
   });
 
   it('a statement without a caller, under the API role, sees nothing', async () => {
-    const client = await (testApp.app.get(DataSource).driver as unknown as { master: import('pg').Pool }).master.connect();
+    const client = await (
+      testApp.app.get(DataSource).driver as unknown as { master: import('pg').Pool }
+    ).master.connect();
     try {
       await client.query('BEGIN; SET LOCAL ROLE zer08_api');
       expect((await client.query('SELECT count(*)::int AS n FROM jobs')).rows[0].n).toBe(0);

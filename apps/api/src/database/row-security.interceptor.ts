@@ -18,7 +18,9 @@ export class RowSecurityInterceptor implements NestInterceptor {
     const user = context.switchToHttp().getRequest<Request & { user?: AuthUser }>().user;
     if (!user) return next.handle();
     return from(
-      this.database.runAs({ id: user.id, role: user.role }, () => lastValueFrom(next.handle(), { defaultValue: undefined })),
+      this.database.runAs({ id: user.id, role: user.role }, () =>
+        lastValueFrom(next.handle(), { defaultValue: undefined }),
+      ),
     );
   }
 }

@@ -49,7 +49,10 @@ export class UserScopedDatabase {
 
   query<R extends QueryResultRow = any>(config: QueryConfig): Promise<QueryResult<R>>;
   query<R extends QueryResultRow = any>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
-  async query<R extends QueryResultRow>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
+  async query<R extends QueryResultRow>(
+    textOrConfig: string | QueryConfig,
+    values?: unknown[],
+  ): Promise<QueryResult<R>> {
     const transaction = this.transactions.getStore();
     if (!transaction) return this.pool.query<R>(textOrConfig as string, values);
     const client = await this.clientOf(transaction);

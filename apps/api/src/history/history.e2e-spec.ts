@@ -39,7 +39,22 @@ describe('history API', () => {
       ['2026-01-01T00:27:00.000Z', 2],
     ]);
     expect(Object.keys(body.items[0]).sort()).toEqual(
-      ['id', 'jobId', 'scheduledFor', 'attempt', 'trigger', 'status', 'startedAt', 'finishedAt', 'durationMs', 'httpStatus', 'error', 'result', 'responseExcerpt'].sort(),
+      [
+        'id',
+        'jobId',
+        'scheduledFor',
+        'attempt',
+        'trigger',
+        'status',
+        'startedAt',
+        'finishedAt',
+        'durationMs',
+        'httpStatus',
+        'error',
+        'result',
+        'responseExcerpt',
+        'latenessMs',
+      ].sort(),
     );
     const past = await http.get(`/api/v1/jobs/${jobId}/history?page=5&pageSize=100`).set(alice.auth).expect(200);
     expect(past.body).toEqual({ items: [], total: 40, page: 5, pageSize: 100 });
@@ -68,7 +83,8 @@ describe('history API', () => {
     );
     const mine = (await http.get('/api/v1/executions/activity?minutes=10').set(alice.auth).expect(200)).body;
     expect(mine.perMinute).toHaveLength(10);
-    const total = (key: 'succeeded' | 'failed') => mine.perMinute.reduce((sum: number, m: Record<string, number>) => sum + m[key], 0);
+    const total = (key: 'succeeded' | 'failed') =>
+      mine.perMinute.reduce((sum: number, m: Record<string, number>) => sum + m[key], 0);
     expect(total('succeeded')).toBe(5);
     expect(total('failed')).toBe(1);
     expect(mine.recentFailures).toHaveLength(1);
@@ -85,7 +101,12 @@ describe('history API', () => {
   it('filters by status and by a scheduledFor window', async () => {
     const failed = await http.get(`/api/v1/jobs/${jobId}/history?status=failed`).set(alice.auth).expect(200);
     expect(failed.body.total).toBe(10);
-    expect(failed.body.items[0]).toMatchObject({ status: 'failed', httpStatus: 500, error: 'HTTP 500', durationMs: 250 });
+    expect(failed.body.items[0]).toMatchObject({
+      status: 'failed',
+      httpStatus: 500,
+      error: 'HTTP 500',
+      durationMs: 250,
+    });
     const window = await http
       .get(`/api/v1/jobs/${jobId}/history?from=2026-01-01T00:10:00Z&to=2026-01-01T00:14:00Z`)
       .set(alice.auth)
@@ -101,7 +122,10 @@ describe('history API', () => {
   });
 
   it('refuses a window that ends before it starts', async () => {
-    const response = await http.get(`/api/v1/jobs/${jobId}/history?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`).set(alice.auth).expect(400);
+    const response = await http
+      .get(`/api/v1/jobs/${jobId}/history?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`)
+      .set(alice.auth)
+      .expect(400);
     expect(response.body.errors[0].field).toBe('to');
   });
 });

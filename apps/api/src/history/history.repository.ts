@@ -9,6 +9,15 @@ export interface ActivityRow {
   other: number;
 }
 
+export interface LatenessRow {
+  window_from: Date;
+  window_to: Date;
+  samples: number;
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
 export interface HistoryFilter {
   jobId: string;
   status?: string;
@@ -78,7 +87,11 @@ export class HistoryRepository {
   }
 
   /** The latest failed, timed-out or abandoned executions since `from`, with their job's name. */
-  async recentFailures(from: Date, ownerId: string | null, limit: number): Promise<Array<ExecutionRow & { job_name: string }>> {
+  async recentFailures(
+    from: Date,
+    ownerId: string | null,
+    limit: number,
+  ): Promise<Array<ExecutionRow & { job_name: string }>> {
     const { rows } = await this.database.query<ExecutionRow & { job_name: string }>(
       `SELECT ${QUALIFIED_EXECUTION_COLUMNS}, j.name AS job_name
        FROM executions e JOIN jobs j ON j.id = e.job_id
@@ -99,5 +112,47 @@ export class HistoryRepository {
       values: [id, ownerId],
     });
     return rows[0];
+  }
+
+  /**
+   * p50 / p99 / max fire lateness of a job's scheduled first attempts due in the last
+   * `minutes` that have run (executions_job_time_idx bounds the scan to the job and window).
+   */
+  async lateness(jobId: string, minutes: number): Promise<LatenessRow> {
+    const { rows } = await this.database.query<LatenessRow>({
+      name: 'executions_job_lateness',
+      text: `WITH w AS (SELECT now() - $2::int * interval '1 minute' AS window_from, now() AS window_to)
+             SELECT w.window_from, w.window_to, count(e.lateness_ms)::int AS samples,
+                    percentile_disc(0.5) WITHIN GROUP (ORDER BY e.lateness_ms) AS p50,
+                    percentile_disc(0.99) WITHIN GROUP (ORDER BY e.lateness_ms) AS p99,
+                    max(e.lateness_ms) AS max
+             FROM w LEFT JOIN executions e
+               ON e.job_id = $1 AND e.scheduled_for >= w.window_from AND e.scheduled_for <= w.window_to
+              AND e.trigger = 'schedule' AND e.attempt = 1 AND e.lateness_ms IS NOT NULL
+             GROUP BY w.window_from, w.window_to`,
+      values: [jobId, minutes],
+    });
+    return rows[0];
+  }
+
+  /**
+   * The same summary for the `limit` jobs with the worst p99 over the last hour, for the
+   * per-job metric: one pass over the hour's first attempts by scheduled_for.
+   */
+  async worstLateness(limit: number): Promise<Array<{ job_id: string; p50: number; p99: number }>> {
+    const { rows } = await this.database.query<{ job_id: string; p50: number; p99: number }>({
+      name: 'executions_worst_lateness',
+      text: `SELECT job_id,
+                    percentile_disc(0.5) WITHIN GROUP (ORDER BY lateness_ms) AS p50,
+                    percentile_disc(0.99) WITHIN GROUP (ORDER BY lateness_ms) AS p99
+             FROM executions
+             WHERE scheduled_for >= now() - interval '1 hour' AND trigger = 'schedule' AND attempt = 1
+               AND lateness_ms IS NOT NULL
+             GROUP BY job_id
+             ORDER BY p99 DESC, job_id
+             LIMIT $1`,
+      values: [limit],
+    });
+    return rows;
   }
 }

@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ActivityQueryDto, ActivityResponse, ExecutionResponse, ListHistoryQueryDto, Page, resolvePage } from '@zer08/contracts';
+import {
+  ActivityQueryDto,
+  ActivityResponse,
+  ExecutionResponse,
+  JobLatenessResponse,
+  LatenessQueryDto,
+  ListHistoryQueryDto,
+  Page,
+  resolvePage,
+} from '@zer08/contracts';
 import type { AuthUser } from '../auth/auth-user';
 import { ValidationFailedError } from '../common/problem';
 import { toExecutionResponse } from '../jobs/job-row';
@@ -20,7 +29,14 @@ export class HistoryService {
     }
     await this.jobs.assertVisible(user, jobId);
     const { page, pageSize, limit, offset } = resolvePage(query);
-    const { rows, total } = await this.history.list({ jobId, status: query.status, from: query.from, to: query.to, limit, offset });
+    const { rows, total } = await this.history.list({
+      jobId,
+      status: query.status,
+      from: query.from,
+      to: query.to,
+      limit,
+      offset,
+    });
     return { items: rows.map(toExecutionResponse), total, page, pageSize };
   }
 
@@ -38,6 +54,20 @@ export class HistoryService {
         other: row.other,
       })),
       recentFailures: failures.map((row) => ({ ...toExecutionResponse(row), jobName: row.job_name })),
+    };
+  }
+
+  async lateness(user: AuthUser, jobId: string, query: LatenessQueryDto): Promise<JobLatenessResponse> {
+    await this.jobs.assertVisible(user, jobId);
+    const row = await this.history.lateness(jobId, query.minutes ?? 60);
+    return {
+      jobId,
+      from: row.window_from.toISOString(),
+      to: row.window_to.toISOString(),
+      samples: row.samples,
+      p50Ms: row.p50,
+      p99Ms: row.p99,
+      maxMs: row.max,
     };
   }
 

@@ -73,7 +73,7 @@ export function toJobResponse(row: JobRow): JobResponse {
 }
 
 export const EXECUTION_COLUMNS = `id, job_id, scheduled_for, attempt, trigger, status, started_at, finished_at, duration_ms,
-  http_status, error, result, response_excerpt`;
+  http_status, error, result, response_excerpt, lateness_ms`;
 
 export interface ExecutionRow {
   id: string;
@@ -89,6 +89,7 @@ export interface ExecutionRow {
   error: string | null;
   result: unknown;
   response_excerpt: string | null;
+  lateness_ms: number | null;
 }
 
 export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
@@ -106,6 +107,7 @@ export function toExecutionResponse(row: ExecutionRow): ExecutionResponse {
     error: row.error,
     result: row.result ?? null,
     responseExcerpt: row.response_excerpt,
+    latenessMs: row.lateness_ms,
   };
 }
 
@@ -119,5 +121,12 @@ export interface AuditRow {
 }
 
 export function toAuditEntry(row: AuditRow): JobAuditEntry {
-  return { id: String(row.id), jobId: row.job_id, actorId: row.actor_id, action: row.action, changes: row.changes, at: row.at.toISOString() };
+  return {
+    id: String(row.id),
+    jobId: row.job_id,
+    actorId: row.actor_id,
+    action: row.action,
+    changes: row.changes,
+    at: row.at.toISOString(),
+  };
 }

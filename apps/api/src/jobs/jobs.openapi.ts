@@ -1,5 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiParam, ApiQuery, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiParam,
+  ApiQuery,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 
 /** Response schemas: DTOs in libs/contracts are request classes; answers are documented here. */
 const nullableString = { type: 'string', nullable: true } as const;
@@ -18,7 +24,10 @@ export const PROBLEM_SCHEMA = {
     code: { type: 'string' },
     errors: {
       type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' }, position: { type: 'integer' } } },
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, message: { type: 'string' }, position: { type: 'integer' } },
+      },
     },
   },
 };
@@ -32,7 +41,14 @@ export const JOB_EXAMPLE = {
   timezone: 'Europe/Berlin',
   startAt: null,
   endAt: null,
-  target: { kind: 'http', method: 'POST', url: 'https://example.com/hook', headers: {}, body: { report: 'daily' }, timeoutMs: 10000 },
+  target: {
+    kind: 'http',
+    method: 'POST',
+    url: 'https://example.com/hook',
+    headers: {},
+    body: { report: 'daily' },
+    timeoutMs: 10000,
+  },
   executionType: 'AT_LEAST_ONCE',
   retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 1000, maxDelayMs: 3600000 },
   concurrency: 'allow',
@@ -57,7 +73,11 @@ export const JOB_SCHEMA = {
     ownerId: { type: 'string', format: 'uuid' },
     name: { type: 'string' },
     description: nullableString,
-    schedule: { type: 'object', description: 'cron | interval | once | calendar (see CronScheduleDto, IntervalScheduleDto, OnceScheduleDto, CalendarScheduleDto)' },
+    schedule: {
+      type: 'object',
+      description:
+        'cron | interval | once | calendar (see CronScheduleDto, IntervalScheduleDto, OnceScheduleDto, CalendarScheduleDto)',
+    },
     timezone: { type: 'string' },
     startAt: nullableDateTime,
     endAt: nullableDateTime,
@@ -103,6 +123,7 @@ export const EXECUTION_EXAMPLE = {
   error: null,
   result: null,
   responseExcerpt: '{"ok":true}',
+  latenessMs: 4,
 };
 
 export const EXECUTION_SCHEMA = {
@@ -113,7 +134,10 @@ export const EXECUTION_SCHEMA = {
     scheduledFor: dateTime,
     attempt: { type: 'integer' },
     trigger: { type: 'string', enum: ['schedule', 'manual', 'retry'] },
-    status: { type: 'string', enum: ['pending', 'running', 'succeeded', 'failed', 'timed_out', 'skipped', 'abandoned', 'cancelled'] },
+    status: {
+      type: 'string',
+      enum: ['pending', 'running', 'succeeded', 'failed', 'timed_out', 'skipped', 'abandoned', 'cancelled'],
+    },
     startedAt: nullableDateTime,
     finishedAt: nullableDateTime,
     durationMs: { type: 'integer', nullable: true },
@@ -121,6 +145,7 @@ export const EXECUTION_SCHEMA = {
     error: nullableString,
     result: { nullable: true },
     responseExcerpt: nullableString,
+    latenessMs: { type: 'integer', nullable: true, description: 'Call start minus when it was due, in ms' },
   },
   example: EXECUTION_EXAMPLE,
 };
@@ -128,8 +153,14 @@ export const EXECUTION_SCHEMA = {
 export function pageSchema(items: object, example: object) {
   return {
     type: 'object',
-    description: 'Offset pagination: page is 1-based, pageSize 1..100 (default 20); a page past the end answers empty items with the real total.',
-    properties: { items: { type: 'array', items }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } },
+    description:
+      'Offset pagination: page is 1-based, pageSize 1..100 (default 20); a page past the end answers empty items with the real total.',
+    properties: {
+      items: { type: 'array', items },
+      total: { type: 'integer' },
+      page: { type: 'integer' },
+      pageSize: { type: 'integer' },
+    },
     example: { items: [example], total: 1, page: 1, pageSize: 20 },
   };
 }
@@ -141,7 +172,7 @@ export const ApiJobErrors = () =>
   applyDecorators(
     ApiBadRequestResponse({ ...problem, description: 'Invalid input; `errors[].field` names each bad field' }),
     ApiUnauthorizedResponse(problem),
-    ApiNotFoundResponse({ ...problem, description: "No such job, or it belongs to someone else (never revealed)" }),
+    ApiNotFoundResponse({ ...problem, description: 'No such job, or it belongs to someone else (never revealed)' }),
   );
 
 export const ApiJobId = () => ApiParam({ name: 'id', format: 'uuid', description: 'Job id' });

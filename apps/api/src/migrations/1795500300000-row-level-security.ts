@@ -31,7 +31,9 @@ export class RowLevelSecurity1795500300000 implements MigrationInterface {
     await queryRunner.query(`GRANT USAGE ON SCHEMA public TO zer08_api`);
     await queryRunner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO zer08_api`);
     await queryRunner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO zer08_api`);
-    await queryRunner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO zer08_api`);
+    await queryRunner.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO zer08_api`,
+    );
     await queryRunner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO zer08_api`);
 
     await queryRunner.query(`ALTER TABLE jobs ENABLE ROW LEVEL SECURITY`);
@@ -57,8 +59,12 @@ export class RowLevelSecurity1795500300000 implements MigrationInterface {
     await queryRunner.query(`DROP POLICY IF EXISTS jobs_owner_or_admin ON jobs`);
     await queryRunner.query(`ALTER TABLE executions DISABLE ROW LEVEL SECURITY`);
     await queryRunner.query(`ALTER TABLE jobs DISABLE ROW LEVEL SECURITY`);
-    await queryRunner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE USAGE, SELECT ON SEQUENCES FROM zer08_api`);
-    await queryRunner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM zer08_api`);
+    await queryRunner.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE USAGE, SELECT ON SEQUENCES FROM zer08_api`,
+    );
+    await queryRunner.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM zer08_api`,
+    );
     await queryRunner.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM zer08_api`);
     await queryRunner.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM zer08_api`);
     await queryRunner.query(`REVOKE USAGE ON SCHEMA public FROM zer08_api`);

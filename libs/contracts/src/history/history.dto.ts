@@ -2,7 +2,16 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
 
-export const EXECUTION_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'timed_out', 'skipped', 'abandoned', 'cancelled'] as const;
+export const EXECUTION_STATUSES = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'skipped',
+  'abandoned',
+  'cancelled',
+] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 /** `GET /api/v1/jobs/:id/history` query: newest first; `from`/`to` bound scheduledFor (inclusive). */
@@ -34,6 +43,8 @@ export interface ExecutionResponse {
   error: string | null;
   result: unknown;
   responseExcerpt: string | null;
+  /** Call start minus when it was due (occurrence, or end of backoff for a retry); null until it has run. */
+  latenessMs: number | null;
 }
 
 /** `GET /api/v1/executions/activity`: the last `minutes` (1..1440, default 60) of the caller's executions. */
@@ -67,4 +78,26 @@ export interface ActivityResponse {
   perMinute: ActivityMinute[];
   /** The 10 latest failed, timed-out or abandoned executions in the window, newest first. */
   recentFailures: FailedExecutionResponse[];
+}
+
+/** `GET /api/v1/jobs/:id/lateness`: the window is the last `minutes` (1..1440, default 60). */
+export class LatenessQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  minutes?: number;
+}
+
+/** Fire lateness of a job's scheduled first attempts that started within the window. */
+export interface JobLatenessResponse {
+  jobId: string;
+  from: string;
+  to: string;
+  /** Executions counted; the percentiles are null when there are none. */
+  samples: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
 }
