@@ -45,6 +45,25 @@ export class Environment {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   JWT_SECRET?: string;
 
+  /**
+   * Encrypts job signing secrets at rest (AES-256-GCM, key via HKDF-SHA256). Unset: derived
+   * from JWT_SECRET, so rotating JWT_SECRET then also rotates this key (docs/scheduler.md).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SECRETS_ENCRYPTION_KEY must be at least 32 characters long' })
+  SECRETS_ENCRYPTION_KEY?: string;
+
+  /** Comma-separated keys (or former JWT_SECRETs) that still decrypt signing secrets after a rotation. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^\s*[^,\s][^,]{30,}[^,\s]\s*(,\s*[^,\s][^,]{30,}[^,\s]\s*)*,?\s*$/, {
+    message: 'SECRETS_ENCRYPTION_PREVIOUS_KEYS must be a comma-separated list of keys of at least 32 characters each',
+  })
+  SECRETS_ENCRYPTION_PREVIOUS_KEYS?: string;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsEmail({ require_tld: false }, { message: 'ADMIN_EMAIL must be an email address' })

@@ -1,33 +1,57 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { Agent, request } from 'undici';
+import type { Environment } from '../config/environment';
+import { CallbackResolver, guardedLookup, PrivateNetworkRefusedError, refuseLiteralHost } from '../jobs/network-policy';
 import { DbClock } from '../scheduler/db-clock';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../scheduler/scheduler.config';
 import { ClaimedExecution, ExecutionOutcome, HttpTarget, timeoutOf } from '../scheduler/scheduler.types';
 import { signDelivery } from './signature';
+import { SecretBox } from '../secrets/secret-box';
 import { CallAborted, outcomeOfAbort } from './abort-reasons';
 
 /** After this much response body the connection is cut rather than drained. */
 const MAX_DRAIN_BYTES = 1024 * 1024;
 
+/** Replaces DNS resolution for callback hosts (tests simulate rebinding with it); default dns.lookup. */
+export const CALLBACK_RESOLVER = Symbol('CALLBACK_RESOLVER');
+
 /**
  * HTTP callbacks through one keep-alive undici Agent (global fetch costs ~4x here),
  * with a per-call timeout, a bounded response read and the ZER08 delivery headers.
+ *
+ * Unless CALLBACK_ALLOW_PRIVATE_NETWORKS is true, every connection goes through a `lookup`
+ * that refuses non-public addresses, and IP-literal hosts (which never reach `lookup`) are
+ * checked before the call: the address connected to is the address checked.
+ *
+ * Redirects are never followed: the Agent has no redirect interceptor, so a 3xx answer is
+ * the callback's answer and is recorded as a failure with its status.
  */
 @Injectable()
 export class HttpExecutor implements OnApplicationShutdown {
   private readonly agent: Agent;
+  private readonly allowPrivateNetworks: boolean;
+  private readonly secrets: SecretBox;
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     private readonly clock: DbClock,
+    env: ConfigService<Environment, true>,
+    @Optional() @Inject(CALLBACK_RESOLVER) resolver?: CallbackResolver,
   ) {
+    this.allowPrivateNetworks = env.get('CALLBACK_ALLOW_PRIVATE_NETWORKS', { infer: true }) === true;
+    this.secrets = SecretBox.fromConfig(env);
     this.agent = new Agent({
       connections: Math.max(16, config.workerConcurrency),
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
-      connect: { timeout: 5_000 },
+      connect: {
+        timeout: 5_000,
+        // net/tls.connect call this for host names; the answers it checks are the ones connected to.
+        ...(this.allowPrivateNetworks ? {} : { lookup: guardedLookup(resolver) }),
+      },
     });
   }
 
@@ -66,6 +90,19 @@ export class HttpExecutor implements OnApplicationShutdown {
     const target = execution.target as HttpTarget;
     const startedAt = performance.now();
     const { body, contentType } = serializeBody(target.body);
+    const finish = (outcome: Omit<ExecutionOutcome, 'finishedAt' | 'durationMs'>): ExecutionOutcome => ({
+      ...outcome,
+      finishedAt: new Date(this.clock.now()),
+      durationMs: Math.round(performance.now() - startedAt),
+    });
+    const refused = this.allowPrivateNetworks ? undefined : refuseLiteralHostOf(target.url);
+    if (refused) return finish({ status: 'failed', error: refused.message });
+    let signingSecret: string;
+    try {
+      signingSecret = this.secrets.open(execution.signingSecret);
+    } catch (error) {
+      return finish({ status: 'failed', error: `cannot sign the callback: ${(error as Error).message}` });
+    }
     const timestamp = Math.floor(this.clock.now() / 1000);
     const headers: Record<string, string> = {
       ...(contentType ? { 'content-type': contentType } : {}),
@@ -75,7 +112,7 @@ export class HttpExecutor implements OnApplicationShutdown {
       'x-zer08-execution-id': execution.id,
       'x-zer08-attempt': String(execution.attempt),
       'x-zer08-timestamp': String(timestamp),
-      'x-zer08-signature': signDelivery(execution.signingSecret, timestamp, body),
+      'x-zer08-signature': signDelivery(signingSecret, timestamp, body),
     };
     const method = (target.method ?? 'POST').toUpperCase();
     const timeoutMs = timeoutOf(target, this.config.defaultTimeoutMs);
@@ -86,12 +123,8 @@ export class HttpExecutor implements OnApplicationShutdown {
     );
     const onAbort = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const finish = (outcome: Omit<ExecutionOutcome, 'finishedAt' | 'durationMs'>): ExecutionOutcome => ({
-      ...outcome,
-      finishedAt: new Date(this.clock.now()),
-      durationMs: Math.round(performance.now() - startedAt),
-    });
     try {
+      // No redirect interceptor on this.agent: undici.request answers a 3xx as it is (never followed).
       const response = await request(target.url, {
         method: method as 'POST',
         headers,
@@ -105,7 +138,7 @@ export class HttpExecutor implements OnApplicationShutdown {
         status: ok ? 'succeeded' : 'failed',
         httpStatus: response.statusCode,
         responseExcerpt: excerpt,
-        ...(ok ? {} : { error: `callback answered HTTP ${response.statusCode}` }),
+        ...(ok ? {} : { error: describeStatus(response.statusCode, response.headers.location) }),
       });
     } catch (error) {
       if (controller.signal.aborted) return finish(outcomeOfAbort(controller.signal.reason));
@@ -114,6 +147,23 @@ export class HttpExecutor implements OnApplicationShutdown {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     }
+  }
+}
+
+function describeStatus(status: number, location: string | string[] | undefined): string {
+  if (status >= 300 && status < 400) {
+    const target = Array.isArray(location) ? location[0] : location;
+    return `callback answered HTTP ${status}${target ? ` (redirect to ${target.slice(0, 200)})` : ''}; redirects are not followed`;
+  }
+  return `callback answered HTTP ${status}`;
+}
+
+/** undefined for a host name or a public IP literal; URL parse errors are left to request() to report. */
+function refuseLiteralHostOf(url: string): PrivateNetworkRefusedError | undefined {
+  try {
+    return refuseLiteralHost(new URL(url).hostname);
+  } catch {
+    return undefined;
   }
 }
 
@@ -152,6 +202,7 @@ async function readBounded(body: AsyncIterable<Buffer> & { destroy(): void }, li
 function describeNetworkError(error: unknown, url: string): string {
   const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code;
+  if (error instanceof PrivateNetworkRefusedError) return error.message;
   const message = err.message ?? String(error);
   let host = url;
   try {

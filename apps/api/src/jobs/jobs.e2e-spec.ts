@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from '../../test/test-app';
+import { SecretBox } from '../secrets/secret-box';
 import { createUser, jobBody, TestUser } from './jobs.test-fixtures';
 
 describe('jobs API', () => {
@@ -51,7 +52,8 @@ describe('jobs API', () => {
     const { signingSecret: _secret, ...job } = response.body;
     expect(fetched.body).toEqual(job);
     const [stored] = await db.query(`SELECT signing_secret, next_run_at FROM jobs WHERE id = $1`, [job.id]);
-    expect(stored.signing_secret).toBe(response.body.signingSecret);
+    expect(stored.signing_secret).toMatch(/^enc:v1:/);
+    expect(SecretBox.fromEnvironment(testApp.env).open(stored.signing_secret)).toBe(response.body.signingSecret);
     const [audit] = await db.query(`SELECT action, actor_id FROM job_audit WHERE job_id = $1`, [job.id]);
     expect(audit).toEqual({ action: 'created', actor_id: alice.id });
     await http.get(`/api/v1/jobs/${job.id}`).set(admin.auth).expect(200);
@@ -288,7 +290,7 @@ describe('jobs API', () => {
     expect(rotated.body).toMatchObject({ id: job.id, version: 2 });
     expect(rotated.body.signingSecret).not.toBe(job.signingSecret);
     const [row] = await db.query(`SELECT signing_secret FROM jobs WHERE id = $1`, [job.id]);
-    expect(row.signing_secret).toBe(rotated.body.signingSecret);
+    expect(SecretBox.fromEnvironment(testApp.env).open(row.signing_secret)).toBe(rotated.body.signingSecret);
   });
 
   it('notifies the scheduler in the same transaction as a change', async () => {

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import {
   BulkCreateJobsDto,
   BulkCreateJobsResponse,
@@ -26,6 +28,8 @@ import { checkJobSemantics, retryOf, SemanticCheckOptions } from './job-validati
 import { JobNotFoundError, JobStateError, JobVersionConflictError } from './jobs.errors';
 import { JobChanges, JobScope, JobsRepository, NewJobRow } from './jobs.repository';
 import { CallbackUrlPolicy } from './network-policy';
+import { resealSigningSecrets } from '../secrets/reseal-signing-secrets';
+import { SecretBox } from '../secrets/secret-box';
 
 const SECRET_BYTES = 32;
 
@@ -37,11 +41,30 @@ export function scopeOf(user: AuthUser): JobScope {
 type AuditAction = 'updated' | 'paused' | 'resumed' | 'deleted' | 'restored' | 'secret_rotated';
 
 @Injectable()
-export class JobsService {
+export class JobsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(JobsService.name);
+  /** Signing secrets are stored sealed (enc:v1:...); the plaintext is answered to the owner only. */
+  private readonly secrets: SecretBox;
+
   constructor(
     private readonly jobs: JobsRepository,
     private readonly config: ConfigService<Environment, true>,
-  ) {}
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.secrets = SecretBox.fromConfig(config);
+  }
+
+  /** Seals legacy plaintext secrets and those under a previous key; a no-op once done. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const { resealed, unreadable } = await resealSigningSecrets(this.dataSource, this.secrets);
+      if (resealed > 0) this.logger.log(`encrypted ${resealed} signing secret(s) with key ${this.secrets.keyId}`);
+      if (unreadable > 0)
+        this.logger.warn(`${unreadable} signing secret(s) are sealed under a key that is no longer configured (SECRETS_ENCRYPTION_PREVIOUS_KEYS)`);
+    } catch (error) {
+      this.logger.warn(`could not encrypt stored signing secrets: ${(error as Error).message}`);
+    }
+  }
 
   private get policy(): CallbackUrlPolicy {
     return { allowPrivateNetworks: this.config.get('CALLBACK_ALLOW_PRIVATE_NETWORKS', { infer: true }) === true };
@@ -49,7 +72,7 @@ export class JobsService {
 
   async create(user: AuthUser, dto: CreateJobDto): Promise<CreatedJobResponse> {
     const secret = randomBytes(SECRET_BYTES).toString('base64url');
-    const row = this.toNewRow(user, dto, new Date(), secret, '', {});
+    const row = this.toNewRow(user, dto, new Date(), this.secrets.seal(secret), '', {});
     if ('errors' in row) throw new ValidationFailedError(row.errors);
     const created = await this.jobs.insertOne(row, user.id);
     return { ...toJobResponse(created), signingSecret: secret };
@@ -61,18 +84,22 @@ export class JobsService {
     const caches = { scheduleCache: new Map<string, ScheduleCheck>(), urlCache: new Map<string, string | undefined>() };
     const secrets = randomBytes(SECRET_BYTES * dto.jobs.length);
     const rows: NewJobRow[] = [];
+    const plaintexts: string[] = [];
     const errors: FieldError[] = [];
     dto.jobs.forEach((job, index) => {
       const secret = secrets.subarray(index * SECRET_BYTES, (index + 1) * SECRET_BYTES).toString('base64url');
       const row = this.toNewRow(user, job, now, secret, `jobs[${index}].`, caches);
       if ('errors' in row) errors.push(...row.errors);
-      else rows.push(row);
+      else {
+        plaintexts.push(secret);
+        rows.push({ ...row, signing_secret: this.secrets.seal(secret) });
+      }
     });
     if (errors.length > 0) throw new ValidationFailedError(errors.slice(0, 1000), `${errors.length} problem(s) in the bulk; nothing was created.`);
     await this.jobs.insertMany(rows, user.id);
     return {
       count: rows.length,
-      items: rows.map((row) => ({ id: row.id, name: row.name, nextRunAt: row.next_run_at, signingSecret: row.signing_secret })),
+      items: rows.map((row, index) => ({ id: row.id, name: row.name, nextRunAt: row.next_run_at, signingSecret: plaintexts[index] })),
     };
   }
 
@@ -252,7 +279,7 @@ export class JobsService {
     const row = await this.findVisible(user, id);
     if (row.status === 'deleted') throw this.stateError(row);
     const secret = randomBytes(SECRET_BYTES).toString('base64url');
-    const updated = await this.apply(user, row, { signing_secret: secret }, 'secret_rotated', null);
+    const updated = await this.apply(user, row, { signing_secret: this.secrets.seal(secret) }, 'secret_rotated', null);
     return { id: updated.id, signingSecret: secret, version: updated.version };
   }
 

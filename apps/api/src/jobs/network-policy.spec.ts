@@ -1,4 +1,13 @@
-import { checkCallbackUrl, classifyAddress, classifyHost } from './network-policy';
+import {
+  CallbackResolver,
+  checkCallbackUrl,
+  classifyAddress,
+  classifyHost,
+  guardedLookup,
+  PrivateNetworkRefusedError,
+  refuseLiteralHost,
+  ResolvedAddress,
+} from './network-policy';
 
 describe('network policy', () => {
   it.each([
@@ -83,5 +92,82 @@ describe('network policy', () => {
     expect(checkCallbackUrl('https://example.com/hook', strict)).toBeUndefined();
     expect(checkCallbackUrl('http://93.184.216.34:8080/x?y=1', strict)).toBeUndefined();
     expect(checkCallbackUrl('https://[2606:4700:4700::1111]/', strict)).toBeUndefined();
+  });
+});
+
+describe('call-time network check (guardedLookup, refuseLiteralHost)', () => {
+  /** Runs the lookup as net.connect would and reports what it answered. */
+  const lookUp = (resolver: CallbackResolver, host: string, all: boolean) =>
+    new Promise<{ error: (Error & { code?: string }) | null; address: string | ResolvedAddress[]; family?: number }>(
+      (resolve) =>
+        guardedLookup(resolver)(host, { all }, (error, address, family) => resolve({ error, address, family })),
+    );
+  const answering =
+    (...addresses: string[]): CallbackResolver =>
+    async () =>
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+
+  it('hands public answers to the socket unchanged, one or all as net asks', async () => {
+    const resolver = answering('93.184.216.34', '2606:4700:4700::1111');
+    expect(await lookUp(resolver, 'example.com', true)).toEqual({
+      error: null,
+      address: [
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:4700:4700::1111', family: 6 },
+      ],
+      family: undefined,
+    });
+    expect(await lookUp(resolver, 'example.com', false)).toEqual({ error: null, address: '93.184.216.34', family: 4 });
+  });
+
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.20.0.1', 'private'],
+    ['192.168.1.1', 'private'],
+    ['169.254.169.254', 'metadata'],
+    ['169.254.10.10', 'link-local'],
+    ['100.64.0.1', 'shared'],
+    ['0.0.0.0', 'unspecified'],
+    ['224.0.0.1', 'multicast'],
+    ['::1', 'loopback'],
+    ['fd00::1', 'unique-local'],
+    ['fe80::1', 'link-local'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:169.254.169.254', 'metadata'],
+  ])('refuses a name that resolves to %s (%s)', async (address, kind) => {
+    const { error } = await lookUp(answering(address), 'rebound.example', true);
+    expect(error).toBeInstanceOf(PrivateNetworkRefusedError);
+    expect(error?.code).toBe('ZER08_PRIVATE_NETWORK_REFUSED');
+    expect(error?.message).toContain(
+      `callback address ${address} is refused by the private-network policy: ${kind} address (rebound.example resolved to it)`,
+    );
+  });
+
+  it('refuses when any one of several answers is private, whichever comes first', async () => {
+    for (const resolver of [answering('93.184.216.34', '10.0.0.5'), answering('10.0.0.5', '93.184.216.34')]) {
+      for (const all of [true, false]) {
+        const { error } = await lookUp(resolver, 'mixed.example', all);
+        expect(error?.message).toMatch(/^callback address 10\.0\.0\.5 is refused/);
+      }
+    }
+  });
+
+  it('passes resolver failures on and treats an empty answer as not found', async () => {
+    const failing: CallbackResolver = () =>
+      Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' }));
+    expect((await lookUp(failing, 'nowhere.invalid', true)).error?.code).toBe('ENOTFOUND');
+    expect((await lookUp(answering(), 'empty.example', true)).error?.code).toBe('ENOTFOUND');
+  });
+
+  it('checks IP-literal hosts, which never reach lookup', () => {
+    expect(refuseLiteralHost('127.0.0.1')?.message).toBe(
+      'callback address 127.0.0.1 is refused by the private-network policy: loopback address; set CALLBACK_ALLOW_PRIVATE_NETWORKS=true to allow it',
+    );
+    expect(refuseLiteralHost('[::1]')?.message).toMatch(/^callback address ::1 is refused/);
+    expect(refuseLiteralHost('[::ffff:7f00:1]')?.kind).toBe('loopback');
+    expect(refuseLiteralHost('[fd12::1]')?.kind).toBe('unique_local');
+    expect(refuseLiteralHost('93.184.216.34')).toBeUndefined();
+    expect(refuseLiteralHost('example.com')).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIPv4, isIPv6 } from 'node:net';
 
 /** Why an address is not reachable on the public internet (or `public`). */
@@ -127,4 +128,71 @@ export function checkCallbackUrl(text: string, policy: CallbackUrlPolicy): strin
   const kind = classifyHost(url.hostname);
   if (kind === 'public') return undefined;
   return `url points to a ${kind.replace('_', '-')} address (${url.hostname}); callbacks to private networks are disabled (CALLBACK_ALLOW_PRIVATE_NETWORKS)`;
+}
+
+/** One answer of `dns.lookup(host, { all: true })`. */
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/** `dns.lookup` with `all: true`, as a promise: the seam tests replace to simulate DNS answers. */
+export type CallbackResolver = (hostname: string, options: { family?: number; hints?: number }) => Promise<ResolvedAddress[]>;
+
+export const systemResolver: CallbackResolver = (hostname, options) =>
+  dnsLookup(hostname, { all: true, family: options.family ?? 0, hints: options.hints });
+
+/** A call refused at connect time because the address it would reach is not public. */
+export class PrivateNetworkRefusedError extends Error {
+  readonly code = 'ZER08_PRIVATE_NETWORK_REFUSED';
+
+  constructor(
+    readonly address: string,
+    readonly kind: AddressClass,
+    readonly host: string,
+  ) {
+    const via = host === address || host === `[${address}]` ? '' : ` (${host} resolved to it)`;
+    super(
+      `callback address ${address} is refused by the private-network policy: ${kind.replace('_', '-')} address${via}; ` +
+        'set CALLBACK_ALLOW_PRIVATE_NETWORKS=true to allow it',
+    );
+    this.name = 'PrivateNetworkRefusedError';
+  }
+}
+
+/** The refusal for an IP-literal URL host (net.connect never calls `lookup` for those), or undefined. */
+export function refuseLiteralHost(hostname: string): PrivateNetworkRefusedError | undefined {
+  const kind = classifyAddress(hostname);
+  if (kind === undefined || kind === 'public') return undefined;
+  const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  return new PrivateNetworkRefusedError(bare, kind, hostname);
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | ResolvedAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for net/tls.connect (undici `Agent({ connect: { lookup } })`) that resolves the
+ * name once, refuses the connection if ANY answer is a non-public address, and hands exactly
+ * the checked answers to the socket: the address connected to is the address checked, so a
+ * name that rebinds to 127.0.0.1 after validation cannot get through.
+ */
+export function guardedLookup(resolver: CallbackResolver = systemResolver) {
+  return (hostname: string, options: { family?: number; hints?: number; all?: boolean }, callback: LookupCallback): void => {
+    resolver(hostname, { family: options.family, hints: options.hints }).then(
+      (addresses) => {
+        if (addresses.length === 0) {
+          const error: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+          error.code = 'ENOTFOUND';
+          return callback(error, '');
+        }
+        for (const { address } of addresses) {
+          const kind = classifyAddress(address) ?? 'reserved';
+          if (kind !== 'public') return callback(new PrivateNetworkRefusedError(address, kind, hostname), '');
+        }
+        if (options.all) return callback(null, addresses);
+        callback(null, addresses[0].address, addresses[0].family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, ''),
+    );
+  };
 }
