@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel, RequestMethod } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -9,6 +9,10 @@ import { setUpOpenApi } from './common/openapi';
 import { createValidationPipe } from './common/validation';
 import { Environment } from './config/environment';
 import { runMigrations, withMigrationLock } from './database/migration-runner';
+import { httpRequestLogging } from './logging/http-logging';
+import { PinoNestLogger } from './logging/pino-nest-logger';
+import { createRootLogger, RootLogger } from './logging/root-logger';
+import { SchedulerService } from './scheduler/scheduler.service';
 import { AdminBootstrap, AdminBootstrapResult } from './users/admin-bootstrap';
 
 export const API_PREFIX = 'api/v1';
@@ -19,25 +23,26 @@ export interface CreatedApp {
   admin: AdminBootstrapResult;
 }
 
-export const LOG_LEVELS: Record<Environment['LOG_LEVEL'], LogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
+export interface CreateAppOptions {
+  /** Where the app logs; by default a new root logger on stdout at LOG_LEVEL. Tests capture lines with their own. */
+  rootLogger?: RootLogger;
+}
 
 /**
  * Builds the whole application exactly as production runs it: migrations and the admin
  * bootstrap under one advisory lock, then global prefix, pipes and filters. Tests use it
  * too, so what they exercise is what ships.
  */
-export async function createApp(env: Environment): Promise<CreatedApp> {
+export async function createApp(env: Environment, options: CreateAppOptions = {}): Promise<CreatedApp> {
+  const rootLogger = options.rootLogger ?? createRootLogger({ level: env.LOG_LEVEL });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
-    logger: LOG_LEVELS[env.LOG_LEVEL],
+    bufferLogs: true,
     bodyParser: false,
   });
+  rootLogger.setBindings({ replicaId: app.get(SchedulerService).replicaId });
+  app.useLogger(new PinoNestLogger(rootLogger));
+  // Before the body parser, so requests it refuses are logged too.
+  app.use(httpRequestLogging(rootLogger));
   app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
   app.disable('x-powered-by');
   app.use(

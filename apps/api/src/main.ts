@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp, LOG_LEVELS } from './app.factory';
+import { createApp } from './app.factory';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { SchemaNewerThanBuildError } from './database/migration-runner';
 import { Environment, EnvironmentError, validateEnvironment } from './config/environment';
+import { PinoNestLogger } from './logging/pino-nest-logger';
+import { createRootLogger } from './logging/root-logger';
 
 /**
  * Chaos runs (tools/chaos) start one replica with its clock deliberately off to prove due
@@ -18,8 +20,6 @@ function applyTestClockOffset(logger: Logger): void {
 }
 
 async function main(): Promise<void> {
-  const logger = new Logger('ZER08');
-  applyTestClockOffset(logger);
   let env: Environment;
   try {
     env = validateEnvironment(process.env);
@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  Logger.overrideLogger(LOG_LEVELS[env.LOG_LEVEL]);
+  const rootLogger = createRootLogger({ level: env.LOG_LEVEL, replicaId: env.REPLICA_ID });
+  Logger.overrideLogger(new PinoNestLogger(rootLogger));
+  const logger = new Logger('ZER08');
+  applyTestClockOffset(logger);
   let embedded: EmbeddedDatabase | undefined;
   if (!env.DATABASE_URL) {
     embedded = await startEmbeddedPostgres(env.ZER08_DATA_DIR, env.EMBEDDED_POSTGRES_PORT);
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const { app, appliedMigrations, admin } = await createApp(env);
+  const { app, appliedMigrations, admin } = await createApp(env, { rootLogger });
   await app.listen(env.PORT, '0.0.0.0');
   const url = `http://localhost:${env.PORT}`;
 
@@ -64,7 +67,14 @@ async function main(): Promise<void> {
       : '  Callbacks  private and loopback addresses refused',
     '',
   ];
-  logger.log(lines.join('\n'));
+  const banner = lines.join('\n');
+  if (admin.created && admin.generatedPassword) {
+    // Meant for the person starting ZER08, not for log storage: printed once, never a log line.
+    process.stdout.write(`${banner}\n`);
+    logger.log(`ZER08 is running at ${url}; the generated admin password was printed once, outside the log`);
+  } else {
+    logger.log(banner);
+  }
 }
 
 main().catch((error: unknown) => {

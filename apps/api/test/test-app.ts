@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import type { DestinationStream } from 'pino';
 import { createApp } from '../src/app.factory';
 import { Environment, validateEnvironment } from '../src/config/environment';
+import { createRootLogger } from '../src/logging/root-logger';
 import { createTestDatabase, TestDatabase } from './test-database';
 import type { AccessTokenClaims } from '../src/auth/auth-user';
 
@@ -17,8 +19,16 @@ export interface TestApp {
 export const TEST_ADMIN_EMAIL = 'admin@test.zer08';
 export const TEST_ADMIN_PASSWORD = 'admin-password-1';
 
+export interface TestAppOptions {
+  /** Captures the app's log lines instead of writing them to stdout. */
+  logDestination?: DestinationStream;
+}
+
 /** The real application on its own fresh database, migrated, listening on a free port. */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const env = validateEnvironment({
     NODE_ENV: 'test',
@@ -34,7 +44,10 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     SCHEDULER_ENABLED: 'false',
     ...overrides,
   });
-  const { app } = await createApp(env);
+  const rootLogger = options.logDestination
+    ? createRootLogger({ level: env.LOG_LEVEL, destination: options.logDestination })
+    : undefined;
+  const { app } = await createApp(env, { rootLogger });
   await app.listen(0, '127.0.0.1');
   return {
     app,

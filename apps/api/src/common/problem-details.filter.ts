@@ -33,7 +33,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
     const correlationId = randomUUID();
     this.logger.error(
-      `Unhandled error ${correlationId} on ${request.method} ${instance}`,
+      {
+        msg: `Unhandled error ${correlationId} on ${request.method} ${request.path}`,
+        correlationId,
+        requestId: request.id,
+      },
       exception instanceof Error ? exception.stack : String(exception),
     );
     return {
