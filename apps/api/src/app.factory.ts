@@ -45,6 +45,7 @@ export async function createApp(env: Environment, options: CreateAppOptions = {}
   app.use(httpRequestLogging(rootLogger));
   app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
   app.disable('x-powered-by');
+  if (env.TRUST_PROXY !== undefined) app.set('trust proxy', trustProxySetting(env.TRUST_PROXY));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -87,4 +88,10 @@ export async function createApp(env: Environment, options: CreateAppOptions = {}
     admin: await app.get(AdminBootstrap).ensureAdmin(env.ADMIN_EMAIL, env.ADMIN_PASSWORD),
   }));
   return { app, appliedMigrations, admin };
+}
+
+/** TRUST_PROXY as Express reads it: a boolean, a hop count, or a list of addresses. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -95,6 +95,17 @@ export class Environment {
   @IsString()
   CORS_ORIGINS?: string;
 
+  /**
+   * Express' `trust proxy`: unset trusts no proxy (X-Forwarded-For is ignored, so it cannot
+   * be spoofed); a number of hops, `true`, or addresses/subnets such as `loopback,10.0.0.0/8`.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[\w.:/-]+(\s*,\s*[\w.:/-]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or comma-separated addresses/subnets',
+  })
+  TRUST_PROXY?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
 
