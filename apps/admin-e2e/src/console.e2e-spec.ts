@@ -141,6 +141,7 @@ describe('admin console in a real browser against a real server', () => {
     expect(JSON.parse(sink.requests[0].body)).toEqual({ from: 'admin-e2e' });
     await page.locator('[data-testid="history-table"] tbody tr[data-status="succeeded"] button').first().click();
     await expectText('[data-testid="execution-details"]', '200');
+    await expectText('[data-testid="execution-details"]', 'Started late by');
     await screenshot('execution-drawer', 'desktop');
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="execution-details"]', { state: 'detached' });
@@ -150,6 +151,7 @@ describe('admin console in a real browser against a real server', () => {
       undefined,
       { timeout: 30_000 },
     );
+    await expectText('[data-testid="job-lateness"]', 'p99');
     await screenshot('job-detail', 'desktop');
   });
 

@@ -7,6 +7,7 @@ import type {
   Job,
   JobFireTimes,
   JobInput,
+  JobLateness,
   JobStatus,
   Page,
 } from './types';
@@ -52,6 +53,7 @@ export const jobsApi = {
   upcoming: (id: string, count = 10) => get<JobFireTimes>(`/jobs/${id}/schedule`, { params: { count } }),
   history: (id: string, query: HistoryQuery = {}) =>
     get<Page<Execution>>(`/jobs/${id}/history`, { params: compact(query) }),
+  lateness: (id: string) => get<JobLateness>(`/jobs/${id}/lateness`),
 };
 
 export const executionsApi = {

@@ -111,6 +111,19 @@ export interface Execution {
   result?: unknown;
   responseExcerpt?: string | null;
   replicaId?: string | null;
+  /** Call start minus when it was due, in ms; null until it has run. */
+  latenessMs?: number | null;
+}
+
+/** `GET /jobs/:id/lateness`: scheduled first attempts due in the window. */
+export interface JobLateness {
+  jobId: string;
+  from: string;
+  to: string;
+  samples: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
 }
 
 export interface SchedulePreview {
