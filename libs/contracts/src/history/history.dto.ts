@@ -47,8 +47,8 @@ export interface ExecutionResponse {
   latenessMs: number | null;
 }
 
-/** `GET /api/v1/executions/activity`: the last `minutes` (1..1440, default 60) of the caller's executions. */
-export class ActivityQueryDto {
+/** A window ending now: the last `minutes` (1..1440, default 60). */
+export class RecentWindowQueryDto {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -56,6 +56,9 @@ export class ActivityQueryDto {
   @Max(1440)
   minutes?: number;
 }
+
+/** `GET /api/v1/executions/activity`: the caller's executions in the window. */
+export class ActivityQueryDto extends RecentWindowQueryDto {}
 
 export interface ActivityMinute {
   /** Start of the minute (ISO 8601, UTC). */
@@ -80,17 +83,10 @@ export interface ActivityResponse {
   recentFailures: FailedExecutionResponse[];
 }
 
-/** `GET /api/v1/jobs/:id/lateness`: the window is the last `minutes` (1..1440, default 60). */
-export class LatenessQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1440)
-  minutes?: number;
-}
+/** `GET /api/v1/jobs/:id/lateness`: the job's scheduled first attempts due in the window. */
+export class LatenessQueryDto extends RecentWindowQueryDto {}
 
-/** Fire lateness of a job's scheduled first attempts that started within the window. */
+/** Fire lateness of a job's scheduled first attempts due within the window. */
 export interface JobLatenessResponse {
   jobId: string;
   from: string;
