@@ -9,6 +9,8 @@ export interface FinishedExecution {
   outcome: ExecutionOutcome;
   /** Set when a next attempt must be queued: its delay from now. */
   retryDelayMs: number | null;
+  /** When the call really started, if later than the claim (it waited in the local queue). */
+  calledAt?: Date;
 }
 
 export interface CancelledExecutionRow {
@@ -77,12 +79,13 @@ export class ExecutionsRepository {
     const rows: Array<{ written: string }> = await this.dataSource.query(
       `WITH r AS (
          SELECT * FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::int[], $7::int[],
-                              $8::text[], $9::jsonb[], $10::text[], $11::int[])
-           AS r(id, started_at, status, finished_at, duration_ms, http_status, response_excerpt, result, error, retry_delay_ms)
+                              $8::text[], $9::jsonb[], $10::text[], $11::int[], $12::timestamptz[])
+           AS r(id, started_at, status, finished_at, duration_ms, http_status, response_excerpt, result, error, retry_delay_ms,
+                called_at)
        ),
        written AS (
          UPDATE executions e
-         SET status = r.status, finished_at = r.finished_at, duration_ms = r.duration_ms, http_status = r.http_status,
+         SET status = r.status, started_at = COALESCE(r.called_at, e.started_at), finished_at = r.finished_at, duration_ms = r.duration_ms, http_status = r.http_status,
              response_excerpt = r.response_excerpt, result = r.result, error = r.error, lease_expires_at = NULL
          FROM r
          WHERE e.id = r.id AND e.status = 'running' AND e.replica_id = $1 AND e.started_at = r.started_at
@@ -125,6 +128,7 @@ export class ExecutionsRepository {
         column((f) => (f.outcome.result === undefined ? null : JSON.stringify(f.outcome.result))),
         column((f) => f.outcome.error ?? null),
         column((f) => f.retryDelayMs),
+        column((f) => f.calledAt?.toISOString() ?? null),
       ],
     );
     return Number(rows[0]?.written ?? 0);
@@ -177,6 +181,23 @@ export class ExecutionsRepository {
     );
     const count = (status: string) => Number(rows.find((row) => row.status === status)?.count ?? 0);
     return { abandoned: count('abandoned'), requeued: count('pending') };
+  }
+
+  /**
+   * Shutdown: executions the local leader handed to this replica that never started go back
+   * to `pending`, whatever their type (no call was made), and other replicas are told.
+   */
+  async releaseUnstarted(replicaId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `WITH released AS (
+         UPDATE executions SET status = 'pending', started_at = NULL, replica_id = NULL, lease_expires_at = NULL
+         WHERE id = ANY($2::uuid[]) AND status = 'running' AND replica_id = $1
+         RETURNING id
+       )
+       SELECT pg_notify('zer08_executions_ready', '') FROM (SELECT 1 FROM released LIMIT 1) s`,
+      [replicaId, ids],
+    );
   }
 
   /** Shutdown: hands unfinished AT_LEAST_ONCE calls back to the queue and closes AT_MOST_ONCE ones. */

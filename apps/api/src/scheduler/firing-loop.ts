@@ -7,7 +7,7 @@ import { OccurrencePlan, planOccurrences, ScheduleCache } from './occurrence-pla
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 import { SchedulerMetrics } from './scheduler-metrics';
 import { timeoutOf } from './scheduler.types';
-import { WorkerPool } from './worker-pool';
+import { Reservation, WorkerPool } from './worker-pool';
 
 const FORBID_SKIP = 'skipped: the previous execution is still pending or running (concurrency policy forbid)';
 const REPLACE_SKIP = 'skipped: superseded by a later occurrence in the same batch (concurrency policy replace)';
@@ -63,7 +63,7 @@ export class FiringLoop {
   /** One transaction: lock due jobs, plan, insert executions, advance next_run_at. Returns jobs handled. */
   async fireBatch(leadership: Leadership): Promise<number> {
     const { session, epoch } = leadership;
-    let reserved = 0;
+    let reservation: Reservation = { slots: 0, queued: 0 };
     await session.query('BEGIN');
     try {
       const due = await this.firing.selectDueJobs(session, this.config.fireBatchSize, this.config.fireAheadMs);
@@ -85,9 +85,14 @@ export class FiringLoop {
       );
 
       const executions = planned.flatMap(({ job, plan }) => this.executionsFor(job, plan, busy.has(job.id)));
+      // Handed to this replica's workers in memory: inserted `running` under our lease, no claim.
+      const jobs = new Map(due.map((job) => [job.id, job]));
       const runnable = executions.filter((execution) => execution.status === 'pending');
-      reserved = this.workers.reserve(runnable.length);
-      for (const execution of runnable.slice(0, reserved)) execution.status = 'running';
+      const atMostOnce = runnable.filter((execution) => jobs.get(execution.jobId)?.execution_type === 'AT_MOST_ONCE');
+      const atLeastOnce = runnable.filter((execution) => jobs.get(execution.jobId)?.execution_type !== 'AT_MOST_ONCE');
+      reservation = this.workers.reserve(atMostOnce.length, atLeastOnce.length);
+      for (const execution of atMostOnce.slice(0, reservation.slots)) execution.status = 'running';
+      for (const execution of atLeastOnce.slice(0, reservation.queued)) execution.status = 'running';
 
       const inserted = await this.firing.insertExecutions(session, this.config.replicaId, epoch, executions);
       await this.firing.advanceJobs(
@@ -102,7 +107,6 @@ export class FiringLoop {
       await session.query('COMMIT');
       this.metrics.fired('schedule', inserted.filter((row) => row.status !== 'skipped').length);
 
-      const jobs = new Map(due.map((job) => [job.id, job]));
       const mine = inserted.flatMap((row) => {
         const job = jobs.get(row.job_id);
         if (row.status !== 'running' || !job || !row.started_at) return [];
@@ -117,14 +121,13 @@ export class FiringLoop {
           }),
         ];
       });
-      this.workers.runReserved(mine, reserved);
-      reserved = 0;
+      this.workers.runReserved(mine, reservation);
       return due.length;
     } catch (error) {
       await session.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      this.workers.unreserve(reserved);
+      this.workers.unreserve(reservation);
     }
   }
 

@@ -133,9 +133,11 @@ describe('scheduler cluster (three replicas)', () => {
     const keys = executions.map((row) => `${row.job_id}:${row.scheduled_for.toISOString()}`);
     expect(keys.filter((key) => counts.get(key) !== 1)).toEqual([]);
     expect(sink.calls.filter((call) => call.path.startsWith('/load/'))).toHaveLength(executions.length);
-    // Both leaders fired, and work overflowed the leader's own workers to the others.
+    // Both leaders fired. (Which replicas ran the calls is not fixed: the leader keeps up to
+    // about a second of work for its own workers and leaves the rest pending for whoever
+    // claims it first, itself included once its queue is empty.)
     expect(new Set(executions.map((row) => row.leader_epoch)).size).toBeGreaterThanOrEqual(2);
-    expect(new Set(executions.map((row) => row.replica_id)).size).toBeGreaterThanOrEqual(2);
+    expect(executions.every((row) => row.replica_id)).toBe(true);
     expect(leaders()).toHaveLength(1);
   }, 60_000);
 

@@ -12,11 +12,27 @@ import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 interface InFlightCall {
   execution: ClaimedExecution;
   controller: AbortController;
+  /** Set when the call waited in the local queue: its real start, written as `started_at` with the result. */
+  calledAt?: Date;
+}
+
+/** Slots and queue places the local leader holds for the executions its fire transaction is inserting. */
+export interface Reservation {
+  /** AT_MOST_ONCE: only as many as there are free slots, so none waits in the local queue. */
+  slots: number;
+  /** AT_LEAST_ONCE: free slots plus places in the local queue. */
+  queued: number;
 }
 
 const MAX_RESULTS_PER_WRITE = 2_000;
 /** How much later than its instant a pre-fired call may start, so clock-estimate error never makes it early. */
 const EARLY_GUARD_MS = 3;
+/**
+ * The local leader may hand this replica up to max(this × WORKER_CONCURRENCY, calls finished
+ * in the last second) executions (in flight + queued): about a second of work, so a burst
+ * skips the claim round trip while other replicas still find the rest pending.
+ */
+const LOCAL_QUEUE_FACTOR = 4;
 
 /**
  * This replica's workers: up to WORKER_CONCURRENCY calls in flight. Work arrives two ways:
@@ -28,7 +44,13 @@ const EARLY_GUARD_MS = 3;
 export class WorkerPool {
   private readonly logger = new Logger(WorkerPool.name);
   private readonly inFlight = new Map<string, InFlightCall>();
-  private reserved = 0;
+  private reservedSlots = 0;
+  private reservedQueued = 0;
+  /** Executions the local leader committed `running` for this replica that wait for a free slot (FIFO). */
+  private readonly queued = new Map<string, ClaimedExecution>();
+  private rateWindowStart = 0;
+  private rateWindowCount = 0;
+  private finishedPerSecond = 0;
   private claiming = false;
   private claimRequested = false;
   private moreQueued = false;
@@ -53,6 +75,10 @@ export class WorkerPool {
     return this.inFlight.size;
   }
 
+  get queuedCount(): number {
+    return this.queued.size;
+  }
+
   get isClaiming(): boolean {
     return this.dispatching;
   }
@@ -72,22 +98,41 @@ export class WorkerPool {
     this.pollTimer = null;
   }
 
-  /** Reserves up to `wanted` slots for executions the local leader is about to create as `running`. */
-  reserve(wanted: number): number {
-    if (!this.dispatching) return 0;
-    const granted = Math.max(0, Math.min(wanted, this.freeSlots()));
-    this.reserved += granted;
-    return granted;
+  /**
+   * Reserves room for executions the local leader is about to create as `running` for this
+   * replica: AT_MOST_ONCE ones only in free slots (one never waits here, where a crash would
+   * abandon it uncalled), AT_LEAST_ONCE ones also in the local queue, up to about a second of work.
+   */
+  reserve(atMostOnce: number, atLeastOnce: number): Reservation {
+    if (!this.dispatching) return { slots: 0, queued: 0 };
+    const slots = Math.max(0, Math.min(atMostOnce, this.freeSlots()));
+    this.reservedSlots += slots;
+    const room = this.localLimit() - this.inFlight.size - this.queued.size - this.reservedSlots - this.reservedQueued;
+    const queued = Math.max(0, Math.min(atLeastOnce, room));
+    this.reservedQueued += queued;
+    return { slots, queued };
   }
 
-  unreserve(count: number): void {
-    this.reserved = Math.max(0, this.reserved - count);
+  unreserve(reservation: Reservation): void {
+    this.reservedSlots = Math.max(0, this.reservedSlots - reservation.slots);
+    this.reservedQueued = Math.max(0, this.reservedQueued - reservation.queued);
+    reservation.slots = 0;
+    reservation.queued = 0;
   }
 
-  /** Runs executions that the fire transaction committed as `running` for this replica. */
-  runReserved(executions: ClaimedExecution[], reservedCount: number): void {
-    this.unreserve(reservedCount);
-    for (const execution of executions) this.launch(execution);
+  /**
+   * Runs executions that the fire transaction committed as `running` for this replica:
+   * AT_MOST_ONCE ones at once (their slots were reserved), the others as slots free up.
+   */
+  runReserved(executions: ClaimedExecution[], reservation: Reservation): void {
+    this.unreserve(reservation);
+    for (const execution of executions) {
+      if (execution.executionType === 'AT_MOST_ONCE') this.launch(execution);
+    }
+    for (const execution of executions) {
+      if (execution.executionType !== 'AT_MOST_ONCE') this.queued.set(execution.id, execution);
+    }
+    this.pump();
   }
 
   /** Something may be queued: claim as much as free slots allow (coalesced). */
@@ -109,6 +154,8 @@ export class WorkerPool {
 
   /** Aborts a call running here (cancel, replace); its outcome is dropped. */
   abort(executionId: string, reason: CallAborted): boolean {
+    // Not started yet: the cancel (or replacement) already changed the row; just never call it.
+    if (this.queued.delete(executionId)) return true;
     const call = this.inFlight.get(executionId);
     if (!call) return false;
     call.controller.abort(reason);
@@ -122,6 +169,14 @@ export class WorkerPool {
    */
   async drain(graceMs: number): Promise<void> {
     this.stopClaiming();
+    // Never started here: back to the queue (any type) at once, so another replica runs them.
+    const unstarted = [...this.queued.keys()];
+    this.queued.clear();
+    if (unstarted.length > 0) {
+      await this.executions
+        .releaseUnstarted(this.config.replicaId, unstarted)
+        .catch((error: Error) => this.logger.error(`could not release queued executions: ${error.message}`));
+    }
     if (this.inFlight.size > 0 && graceMs > 0) {
       await Promise.race([
         new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
@@ -179,9 +234,37 @@ export class WorkerPool {
     }
   }
 
-  private launch(execution: ClaimedExecution): void {
+  /** Starts queued executions while slots are free; when the queue runs dry, looks for pending work. */
+  private pump(): void {
+    if (this.queued.size === 0) return;
+    while (this.queued.size > 0 && this.inFlight.size + this.reservedSlots < this.config.workerConcurrency) {
+      const execution = this.queued.values().next().value as ClaimedExecution;
+      this.queued.delete(execution.id);
+      this.launch(execution, true);
+    }
+    if (this.queued.size === 0) this.wake();
+  }
+
+  private localLimit(): number {
+    const recent = Date.now() - this.rateWindowStart < 2_000 ? this.finishedPerSecond : 0;
+    return Math.max(LOCAL_QUEUE_FACTOR * this.config.workerConcurrency, recent);
+  }
+
+  private countFinished(): void {
+    const now = Date.now();
+    if (now - this.rateWindowStart >= 1_000) {
+      this.finishedPerSecond = now - this.rateWindowStart < 2_000 ? this.rateWindowCount : 0;
+      this.rateWindowStart = now;
+      this.rateWindowCount = 0;
+    }
+    this.rateWindowCount += 1;
+  }
+
+  private launch(execution: ClaimedExecution, fromQueue = false): void {
     const controller = new AbortController();
-    this.inFlight.set(execution.id, { execution, controller });
+    const entry: InFlightCall = { execution, controller };
+    this.inFlight.set(execution.id, entry);
+    if (fromQueue) entry.calledAt = new Date(Math.max(this.clock.now(), execution.startedAt.getTime()));
     // Fired ahead of its instant (fireAheadMs): hold the call until it is due, by the database
     // clock, plus a guard for the error of our estimate of that clock: never early.
     const notBefore = execution.scheduledFor.getTime() + EARLY_GUARD_MS;
@@ -211,6 +294,8 @@ export class WorkerPool {
 
   private call(execution: ClaimedExecution, controller: AbortController): void {
     if (controller.signal.aborted) return;
+    const entry = this.inFlight.get(execution.id);
+    if (entry?.calledAt) entry.calledAt = new Date(Math.max(this.clock.now(), execution.startedAt.getTime()));
     this.metrics.callStarted(execution, this.clock.now());
     const executor =
       execution.target?.kind === 'handler' ? this.handlers : execution.target?.kind === 'http' ? this.http : null;
@@ -233,7 +318,9 @@ export class WorkerPool {
   }
 
   private finish(execution: ClaimedExecution, controller: AbortController, outcome: ExecutionOutcome): void {
+    const calledAt = this.inFlight.get(execution.id)?.calledAt;
     this.inFlight.delete(execution.id);
+    this.countFinished();
     const reason: unknown = controller.signal.reason;
     const droppedByAbort = controller.signal.aborted && reason instanceof CallAborted && reason.reason !== 'timeout';
     if (!droppedByAbort) {
@@ -242,9 +329,10 @@ export class WorkerPool {
         outcome.status !== 'succeeded' && execution.executionType === 'AT_LEAST_ONCE'
           ? retryDelayMs(execution.retry, execution.attempt)
           : null;
-      this.results.push({ execution, outcome, retryDelayMs: retry });
+      this.results.push({ execution, outcome, retryDelayMs: retry, calledAt });
       this.scheduleFlush();
     }
+    this.pump();
     if (this.inFlight.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     // With work queued, claim again once a worthwhile batch of slots is free: one claim
     // per completed call would cost a round trip per execution at high rates.
@@ -255,8 +343,11 @@ export class WorkerPool {
     return Math.max(1, Math.min(this.config.claimBatchSize, Math.floor(this.config.workerConcurrency / 8)));
   }
 
+  /** Slots a claim may fill: none while the local queue or a reservation waits for them. */
   private freeSlots(): number {
-    return this.config.workerConcurrency - this.inFlight.size - this.reserved;
+    return (
+      this.config.workerConcurrency - this.inFlight.size - this.queued.size - this.reservedSlots - this.reservedQueued
+    );
   }
 
   private scheduleFlush(): void {
@@ -291,7 +382,11 @@ export class WorkerPool {
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = [...this.inFlight.keys(), ...this.results.map((result) => result.execution.id)];
+    const ids = [
+      ...this.inFlight.keys(),
+      ...this.queued.keys(),
+      ...this.results.map((result) => result.execution.id),
+    ];
     if (ids.length === 0) return;
     try {
       await this.executions.renewLeases(
