@@ -39,7 +39,9 @@ export async function startReplica(databaseUrl, extraEnv = {}) {
   const replicaId = extraEnv.REPLICA_ID ?? `bench-${port}`;
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the replicas.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', 'dist/api/apps/api/src/main.js'], {
+  // BENCH_MAIN runs another build (e.g. of a clean checkout, for an A/B run on the same machine).
+  const main = process.env.BENCH_MAIN ?? 'dist/api/apps/api/src/main.js';
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', main], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -15,6 +15,21 @@ async function withDatabase(work) {
   }
 }
 
+/** BENCH_TIMELINE=1: when executions were created, started and finished, in ms from the due instant. */
+async function printTimeline(client, dueAt) {
+  const { rows } = await client.query(
+    `SELECT kind, count(*)::int AS n,
+            round(min(ms))::int AS min, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms))::int AS p50,
+            round(percentile_cont(0.9) WITHIN GROUP (ORDER BY ms))::int AS p90, round(max(ms))::int AS max
+     FROM executions e,
+          LATERAL (VALUES ('created', e.created_at), ('started', e.started_at), ('finished', e.finished_at)) v(kind, at),
+          LATERAL (SELECT extract(epoch FROM v.at - $1::timestamptz) * 1000 AS ms) m
+     GROUP BY kind ORDER BY min`,
+    [dueAt.toISOString()],
+  );
+  console.table(rows);
+}
+
 /** Burst: `total` once-jobs all due at the same instant T; clock runs from T to the last recorded result. */
 export async function zer08Burst({ sink, total, concurrency }) {
   return withDatabase(async (database, client) => {
@@ -35,6 +50,7 @@ export async function zer08Burst({ sink, total, concurrency }) {
           `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done, max(finished_at) AS last FROM executions`,
         );
         if (row.done >= total) {
+          if (process.env.BENCH_TIMELINE) await printTimeline(client, dueAt);
           return { seconds: (new Date(row.last).getTime() - dueAt.getTime()) / 1000, recorded: row.done };
         }
         if (Date.now() - dueAt.getTime() > 300_000) throw new Error(`only ${row.done} of ${total} recorded after 300 s`);
