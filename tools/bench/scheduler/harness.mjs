@@ -30,6 +30,8 @@ export async function startSink() {
     port,
     reset: () => call('reset'),
     stats: () => call('stats'),
+    /** How many calls arrived (cheap: no arrival list crosses the IPC channel). */
+    count: () => call('count'),
     /** `{status, delayMs}`: answer every call with `status` after `delayMs`. */
     setMode: (mode) => call('mode', mode),
     refuseFor: (ms) => call('refuse', { ms }),

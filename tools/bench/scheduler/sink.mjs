@@ -60,6 +60,7 @@ function listen() {
 
 const handlers = {
   stats: () => ({ count: arrivals.length, arrivals }),
+  count: () => arrivals.length,
   reset: () => {
     arrivals = [];
     return true;
