@@ -134,13 +134,18 @@ export class ExecutionsRepository {
     return Number(rows[0]?.written ?? 0);
   }
 
-  /** Extends the leases of calls still in flight here; never shortens one. */
-  async renewLeases(replicaId: string, ids: string[], extendByMs: number): Promise<void> {
+  /**
+   * Extends to now + `extendByMs` the leases of calls held here that expire within
+   * `renewWithinMs`; never shortens one, and leaves far-off ones (fresh claims, the local
+   * queue) unwritten: every lease write is a new row version and index entries.
+   */
+  async renewLeases(replicaId: string, ids: string[], extendByMs: number, renewWithinMs = extendByMs): Promise<void> {
     if (ids.length === 0) return;
     await this.dataSource.query(
-      `UPDATE executions SET lease_expires_at = GREATEST(lease_expires_at, clock_timestamp() + $3::int * interval '1 millisecond')
-       WHERE id = ANY($2::uuid[]) AND status = 'running' AND replica_id = $1`,
-      [replicaId, ids, extendByMs],
+      `UPDATE executions SET lease_expires_at = clock_timestamp() + $3::int * interval '1 millisecond'
+       WHERE id = ANY($2::uuid[]) AND status = 'running' AND replica_id = $1
+         AND lease_expires_at < (SELECT clock_timestamp() + LEAST($3::int, $4::int) * interval '1 millisecond')`,
+      [replicaId, ids, extendByMs, renewWithinMs],
     );
   }
 

@@ -29,13 +29,20 @@ export interface ClusterSnapshot {
 export class ReplicasRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async heartbeat(replicaId: string, isLeader: boolean, dispatching: boolean): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO scheduler_replicas (replica_id, hostname, pid, started_at, heartbeat_at, is_leader, dispatching)
-       VALUES ($1, $2, $3, now(), now(), $4, $5)
-       ON CONFLICT (replica_id) DO UPDATE SET heartbeat_at = now(), is_leader = $4, dispatching = $5`,
-      [replicaId, hostname(), process.pid, isLeader, dispatching],
+  /** Records this replica's heartbeat; returns how many other replicas are alive and dispatching. */
+  async heartbeat(replicaId: string, isLeader: boolean, dispatching: boolean, aliveWithinMs = 3_000): Promise<number> {
+    const rows: Array<{ peers: string }> = await this.dataSource.query(
+      `WITH beat AS (
+         INSERT INTO scheduler_replicas (replica_id, hostname, pid, started_at, heartbeat_at, is_leader, dispatching)
+         VALUES ($1, $2, $3, now(), now(), $4, $5)
+         ON CONFLICT (replica_id) DO UPDATE SET heartbeat_at = now(), is_leader = $4, dispatching = $5
+         RETURNING 1
+       )
+       SELECT count(*)::text AS peers FROM scheduler_replicas
+       WHERE replica_id <> $1 AND dispatching AND heartbeat_at > clock_timestamp() - $6::int * interval '1 millisecond'`,
+      [replicaId, hostname(), process.pid, isLeader, dispatching, aliveWithinMs],
     );
+    return Number(rows[0]?.peers ?? 0);
   }
 
   async remove(replicaId: string): Promise<void> {

@@ -228,6 +228,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     if (this.shuttingDown) return;
     await this.replicas
       .heartbeat(this.config.replicaId, this.election.current !== null, this.dispatching)
+      .then((peers) => this.workers.setDispatchingPeers(peers))
       .catch((error: Error) => this.logger.debug(`heartbeat failed: ${error.message}`));
   }
 

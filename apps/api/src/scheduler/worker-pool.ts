@@ -28,11 +28,16 @@ const MAX_RESULTS_PER_WRITE = 2_000;
 /** How much later than its instant a pre-fired call may start, so clock-estimate error never makes it early. */
 const EARLY_GUARD_MS = 3;
 /**
- * The local leader may hand this replica up to max(this × WORKER_CONCURRENCY, calls finished
- * in the last second) executions (in flight + queued): about a second of work, so a burst
- * skips the claim round trip while other replicas still find the rest pending.
+ * With other replicas dispatching, the local leader hands this replica up to
+ * max(this × WORKER_CONCURRENCY, calls it finished in the last second) executions (in flight
+ * + queued): about a second of work, so a burst skips the claim round trip while the other
+ * replicas still find the rest pending.
  */
 const LOCAL_QUEUE_FACTOR = 4;
+/** Alone (no other replica dispatching), it keeps up to this × WORKER_CONCURRENCY: nobody else would take them. */
+const ALONE_QUEUE_FACTOR = 50;
+/** Completions are counted over windows of this length; the rate is the last full window's, per second. */
+const RATE_WINDOW_MS = 250;
 
 /**
  * This replica's workers: up to WORKER_CONCURRENCY calls in flight. Work arrives two ways:
@@ -51,6 +56,8 @@ export class WorkerPool {
   private rateWindowStart = 0;
   private rateWindowCount = 0;
   private finishedPerSecond = 0;
+  /** Other replicas alive and dispatching, from the last heartbeat; unknown counts as some. */
+  private dispatchingPeers = Number.POSITIVE_INFINITY;
   private claiming = false;
   private claimRequested = false;
   private moreQueued = false;
@@ -89,6 +96,11 @@ export class WorkerPool {
     this.pollTimer = setInterval(() => this.wake(), this.config.claimPollMs);
     this.renewTimer ??= setInterval(() => void this.renewLeases(), this.config.leaseRenewMs);
     this.wake();
+  }
+
+  /** From each heartbeat: how many other replicas would claim what the local leader leaves pending. */
+  setDispatchingPeers(count: number): void {
+    this.dispatchingPeers = count;
   }
 
   /** Stops taking new work; calls in flight go on. */
@@ -246,14 +258,16 @@ export class WorkerPool {
   }
 
   private localLimit(): number {
-    const recent = Date.now() - this.rateWindowStart < 2_000 ? this.finishedPerSecond : 0;
+    if (this.dispatchingPeers === 0) return ALONE_QUEUE_FACTOR * this.config.workerConcurrency;
+    const recent = Date.now() - this.rateWindowStart < 2 * RATE_WINDOW_MS ? this.finishedPerSecond : 0;
     return Math.max(LOCAL_QUEUE_FACTOR * this.config.workerConcurrency, recent);
   }
 
   private countFinished(): void {
     const now = Date.now();
-    if (now - this.rateWindowStart >= 1_000) {
-      this.finishedPerSecond = now - this.rateWindowStart < 2_000 ? this.rateWindowCount : 0;
+    if (now - this.rateWindowStart >= RATE_WINDOW_MS) {
+      const elapsed = now - this.rateWindowStart;
+      this.finishedPerSecond = elapsed < 2 * RATE_WINDOW_MS ? Math.round((this.rateWindowCount * 1_000) / elapsed) : 0;
       this.rateWindowStart = now;
       this.rateWindowCount = 0;
     }
@@ -389,9 +403,12 @@ export class WorkerPool {
     ];
     if (ids.length === 0) return;
     try {
+      // Once less than margin + two periods is left, renewed to margin + three periods: as much
+      // slack at every renewal as before, but fresh leases are not rewritten every period.
       await this.executions.renewLeases(
         this.config.replicaId,
         ids,
+        this.config.leaseMarginMs + this.config.leaseRenewMs * 3,
         this.config.leaseMarginMs + this.config.leaseRenewMs * 2,
       );
     } catch (error) {
