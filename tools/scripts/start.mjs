@@ -1,7 +1,7 @@
 // `npm start`: build what is missing or stale (API with SWC, admin SPA with Vite), then
 // run the API, which serves the SPA on the same port. With no DATABASE_URL the API starts
 // its embedded PostgreSQL (see apps/api/src/database/embedded-postgres.ts).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -43,4 +43,21 @@ buildIfStale('admin console', 'dist/apps/admin/index.html', ['apps/admin', ...sh
 ]);
 
 process.chdir(root);
-await import(join(root, 'dist/api/apps/api/src/main.js'));
+const main = join(root, 'dist/api/apps/api/src/main.js');
+// Node flags for the API process. A bounded old generation: on a large host V8's default limit
+// lets dead objects push a replica calling 1,000 callbacks a second past 280 MB RSS before it
+// collects; with 512 MB it stays near 210 MB (BENCHMARKS.md, Scale). Flags given to this script
+// (or in NODE_OPTIONS) win: then the API runs in this process as before.
+const API_NODE_FLAGS = ['--max-old-space-size=512'];
+const flagged = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) =>
+  arg.includes('--max-old-space-size'),
+);
+if (flagged) {
+  await import(main);
+} else {
+  const api = spawn(process.execPath, [...process.execArgv, ...API_NODE_FLAGS, main], { stdio: 'inherit' });
+  // A terminal's Ctrl-C reaches both processes; a process manager's SIGTERM only this one.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => api.kill('SIGTERM'));
+  api.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGTERM' || signal === 'SIGINT' ? 0 : 1)));
+}

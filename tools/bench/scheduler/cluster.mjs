@@ -23,6 +23,8 @@ export async function createBenchDatabase() {
   const admin = new pg.Client({ connectionString: BENCH_DATABASE_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
+  // BENCH_LOG_STATEMENTS=1: Postgres logs every statement of the run with its duration (server log).
+  if (process.env.BENCH_LOG_STATEMENTS) await admin.query(`ALTER DATABASE ${name} SET log_min_duration_statement = 0`);
   const url = Object.assign(new URL(BENCH_DATABASE_URL), { pathname: `/${name}` }).toString();
   return {
     name,
@@ -39,9 +41,11 @@ export async function startReplica(databaseUrl, extraEnv = {}) {
   const replicaId = extraEnv.REPLICA_ID ?? `bench-${port}`;
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the replicas.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The heap ceiling `npm start` gives the API (tools/scripts/start.mjs), unless BENCH_NODE_ARGS sets one.
+  if (!nodeArgs.some((arg) => arg.startsWith('--max-old-space-size'))) nodeArgs.push('--max-old-space-size=512');
   // BENCH_MAIN runs another build (e.g. of a clean checkout, for an A/B run on the same machine).
   const main = process.env.BENCH_MAIN ?? 'dist/api/apps/api/src/main.js';
-  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', main], {
+  const child = spawn(process.execPath, [...nodeArgs, ...(process.env.BENCH_NO_SOURCE_MAPS ? [] : ['--enable-source-maps']), main], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
