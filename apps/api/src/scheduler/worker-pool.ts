@@ -25,8 +25,8 @@ export interface Reservation {
 }
 
 const MAX_RESULTS_PER_WRITE = 2_000;
-/** How much later than its instant a pre-fired call may start, so clock-estimate error never makes it early. */
-const EARLY_GUARD_MS = 3;
+/** How long results may wait to be written while calls are still queued locally. */
+const FLUSH_HOLD_MS = 100;
 /**
  * With other replicas dispatching, the local leader hands this replica up to
  * max(this × WORKER_CONCURRENCY, calls it finished in the last second) executions (in flight
@@ -280,8 +280,8 @@ export class WorkerPool {
     this.inFlight.set(execution.id, entry);
     if (fromQueue) entry.calledAt = new Date(Math.max(this.clock.now(), execution.startedAt.getTime()));
     // Fired ahead of its instant (fireAheadMs): hold the call until it is due, by the database
-    // clock, plus a guard for the error of our estimate of that clock: never early.
-    const notBefore = execution.scheduledFor.getTime() + EARLY_GUARD_MS;
+    // clock, plus the error bound of our estimate of that clock: never early.
+    const notBefore = execution.scheduledFor.getTime() + Math.ceil(this.clock.uncertaintyMs);
     if (this.clock.now() >= notBefore) return this.call(execution, controller);
     const abortedWhileWaiting = () => {
       clearTimeout(timer);
@@ -366,11 +366,20 @@ export class WorkerPool {
 
   private scheduleFlush(): void {
     if (this.flushTimer || this.flushing) return;
-    // A few milliseconds of patience turns a burst of completions into one statement.
-    this.flushTimer = setTimeout(() => {
+    // A few milliseconds of patience turns a burst of completions into one statement. While
+    // calls still wait in the local queue, up to FLUSH_HOLD_MS more: building and sending the
+    // statement would take event-loop time from starting them.
+    const firstAt = Date.now();
+    const tick = () => {
+      const held = Date.now() - firstAt;
+      if (this.queued.size > 0 && held < FLUSH_HOLD_MS && this.results.length < MAX_RESULTS_PER_WRITE) {
+        this.flushTimer = setTimeout(tick, 10);
+        return;
+      }
       this.flushTimer = null;
       void this.flush();
-    }, 5);
+    };
+    this.flushTimer = setTimeout(tick, 5);
   }
 
   private flush(): Promise<void> {
