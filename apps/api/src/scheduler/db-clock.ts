@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 export class DbClock {
   private readonly logger = new Logger(DbClock.name);
   private offsetMs = 0;
+  private errorMs = 3;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -22,6 +23,14 @@ export class DbClock {
 
   get offset(): number {
     return this.offsetMs;
+  }
+
+  /**
+   * How far now() may be from the database clock: half the tightest round trip of the last
+   * sync plus a millisecond for Date.now()'s resolution (3 ms until the first sync).
+   */
+  get uncertaintyMs(): number {
+    return this.errorMs;
   }
 
   /** Samples a few round trips and adopts the offset of the tightest one; cheap enough to repeat every few seconds. */
@@ -43,6 +52,9 @@ export class DbClock {
         break;
       }
     }
-    if (best !== null) this.offsetMs = best.offset;
+    if (best !== null) {
+      this.offsetMs = best.offset;
+      this.errorMs = best.roundTrip / 2 + 1;
+    }
   }
 }
