@@ -405,11 +405,7 @@ export class WorkerPool {
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = [
-      ...this.inFlight.keys(),
-      ...this.queued.keys(),
-      ...this.results.map((result) => result.execution.id),
-    ];
+    const ids = [...this.inFlight.keys(), ...this.queued.keys(), ...this.results.map((result) => result.execution.id)];
     if (ids.length === 0) return;
     try {
       // Once less than margin + two periods is left, renewed to margin + three periods: as much
