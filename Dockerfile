@@ -20,5 +20,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# In a container DATABASE_URL and JWT_SECRET are required: replicas share one Postgres.
-CMD ["node", "--enable-source-maps", "dist/api/apps/api/src/main.js"]
+# In a container DATABASE_URL, JWT_SECRET and SECRETS_ENCRYPTION_KEY are required: replicas share one Postgres.
+# The heap cap matches `npm start` (tools/scripts/start.mjs): it keeps a busy replica near 220 MB RSS.
+CMD ["node", "--max-old-space-size=512", "--enable-source-maps", "dist/api/apps/api/src/main.js"]

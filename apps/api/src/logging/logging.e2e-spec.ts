@@ -162,3 +162,41 @@ describe('structured logs (real app, LOG_LEVEL=info)', () => {
     }
   });
 });
+
+describe('execution logs (real scheduler)', () => {
+  const capture = new LogCapture();
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'true' }, { logDestination: capture });
+  });
+
+  afterAll(() => testApp.close());
+
+  it('logs a failed execution with its execution id, job id and attempt, and never the signing secret', async () => {
+    const http = request(testApp.app.getHttpServer());
+    const alice = await createUser(testApp);
+    // Port 9 (discard) on loopback: nothing listens there, the call is refused at once.
+    const target = { kind: 'http', method: 'POST', url: 'http://127.0.0.1:9/hook', timeoutMs: 2000 };
+    const created = await http
+      .post('/api/v1/jobs')
+      .set(alice.auth)
+      .send(jobBody({ target, retry: { maxAttempts: 1, backoff: 'fixed', initialDelayMs: 0 } }))
+      .expect(201);
+    const run = await http.post(`/api/v1/jobs/${created.body.id}/trigger`).set(alice.auth).expect(202);
+    let line: LogLine | undefined;
+    for (let i = 0; i < 100 && !line; i++) {
+      line = capture.lines.find((entry) => entry.executionId === run.body.id);
+      if (!line) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(line).toMatchObject({
+      level: 'warn',
+      context: 'WorkerPool',
+      executionId: run.body.id,
+      jobId: created.body.id,
+      attempt: 1,
+      status: 'failed',
+    });
+    expect(capture.text).not.toContain(created.body.signingSecret);
+  });
+});

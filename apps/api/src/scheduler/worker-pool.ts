@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CallAborted } from '../executor/abort-reasons';
 import { HandlerExecutor } from '../executor/handler-executor';
 import { HttpExecutor } from '../executor/http-executor';
+import { executionLogFields } from '../logging/execution-log';
 import { DbClock } from './db-clock';
 import { ExecutionsRepository, FinishedExecution } from './executions.repository';
 import { retryDelayMs } from './retry-policy';
@@ -322,12 +323,15 @@ export class WorkerPool {
           durationMs: 0,
         });
     void run
-      .catch((error: Error): ExecutionOutcome => ({
-        status: 'failed',
-        error: `executor crashed: ${error.message}`,
-        finishedAt: new Date(this.clock.now()),
-        durationMs: 0,
-      }))
+      .catch((error: Error): ExecutionOutcome => {
+        this.logger.error({ msg: 'executor crashed', ...executionLogFields(execution) }, error.stack);
+        return {
+          status: 'failed',
+          error: `executor crashed: ${error.message}`,
+          finishedAt: new Date(this.clock.now()),
+          durationMs: 0,
+        };
+      })
       .then((outcome) => this.finish(execution, controller, outcome));
   }
 
@@ -343,6 +347,17 @@ export class WorkerPool {
         outcome.status !== 'succeeded' && execution.executionType === 'AT_LEAST_ONCE'
           ? retryDelayMs(execution.retry, execution.attempt)
           : null;
+      // Successes are not logged one by one: at scheduler rates they would drown the log.
+      if (outcome.status !== 'succeeded') {
+        this.logger.warn({
+          msg: `execution ${outcome.status}${retry === null ? '' : `, retry in ${retry} ms`}`,
+          ...executionLogFields(execution),
+          status: outcome.status,
+          httpStatus: outcome.httpStatus,
+          error: outcome.error,
+          retryDelayMs: retry,
+        });
+      }
       this.results.push({ execution, outcome, retryDelayMs: retry, calledAt });
       this.scheduleFlush();
     }
