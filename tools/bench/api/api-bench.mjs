@@ -27,7 +27,8 @@ await admin.connect();
 await admin.query(`CREATE DATABASE ${databaseName}`);
 const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
 
-const server = spawn(process.execPath, ['dist/api/apps/api/src/main.js'], {
+// BENCH_MAIN: another build's main.js, for A/B runs on the same machine.
+const server = spawn(process.execPath, [process.env.BENCH_MAIN ?? 'dist/api/apps/api/src/main.js'], {
   env: {
     ...process.env,
     NODE_ENV: 'production',

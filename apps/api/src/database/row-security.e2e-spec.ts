@@ -103,6 +103,18 @@ describe('row-level security', () => {
     expect(row.description).not.toBe('half-done');
   });
 
+  it('a read-only request (GET) cannot write, even its own rows', async () => {
+    await expect(
+      database.runAs(
+        { id: alice.id, role: alice.role },
+        () => database.query(`UPDATE jobs SET description = 'from a GET' WHERE id = $1`, [jobIds[alice.id]]),
+        { readOnly: true },
+      ),
+    ).rejects.toThrow(/read-only transaction/);
+    const [row] = await testApp.app.get(DataSource).query('SELECT description FROM jobs WHERE id = $1', [jobIds[alice.id]]);
+    expect(row.description).not.toBe('from a GET');
+  });
+
   it('a statement without a caller, under the API role, sees nothing', async () => {
     const client = await (
       testApp.app.get(DataSource).driver as unknown as { master: import('pg').Pool }

@@ -6,9 +6,12 @@ import { UserScopedDatabase } from './user-scoped-database';
 
 /**
  * Runs each authenticated request's handler inside one user-scoped transaction (guards
- * have run: `request.user` is the caller). The response is sent only after COMMIT, so a
- * client never sees a 201 for a write that then fails to commit.
+ * have run: `request.user` is the caller). A write's response is sent only after COMMIT,
+ * so a client never sees a 201 for a write that then fails to commit; a read's
+ * transaction is READ ONLY and ends without delaying the response.
  */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
 @Injectable()
 export class RowSecurityInterceptor implements NestInterceptor {
   constructor(private readonly database: UserScopedDatabase) {}

@@ -4,29 +4,35 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 
-/** The NOLOGIN role API statements run as; the row-level security policies apply to it only. */
-export const ROW_SECURITY_ROLE = 'zer08_api';
+/** The NOLOGIN roles API statements run as; the row-level security policies apply to them only. */
+export const ROW_SECURITY_ROLES = { user: 'zer08_api', admin: 'zer08_api_admin' } as const;
 
 export interface RowSecurityIdentity {
   id: string;
   role: 'admin' | 'user';
 }
 
-interface UserTransaction {
+export interface UserTransactionOptions {
+  /**
+   * For safe methods (GET, HEAD): the transaction is READ ONLY, so a read route cannot
+   * write, and its COMMIT is not awaited, so the response does not wait for a round trip
+   * that cannot change anything.
+   */
+  readOnly?: boolean;
+}
+
+interface UserTransaction extends UserTransactionOptions {
   identity: RowSecurityIdentity;
   client?: Promise<PoolClient>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** BEGIN, the role and the caller in one round trip; values are checked, never interpolated raw. */
-export function beginAsUserSql(identity: RowSecurityIdentity): string {
+/** BEGIN, the caller's role and id in one round trip; values are checked, never interpolated raw. */
+export function beginAsUserSql(identity: RowSecurityIdentity, readOnly = false): string {
   if (!UUID.test(identity.id)) throw new Error('row security: the user id must be a uuid');
-  if (identity.role !== 'admin' && identity.role !== 'user') throw new Error('row security: unknown role');
-  return (
-    `BEGIN; SET LOCAL ROLE ${ROW_SECURITY_ROLE}; ` +
-    `SELECT set_config('zer08.user_id', '${identity.id}', true), set_config('zer08.user_role', '${identity.role}', true)`
-  );
+  if (!Object.hasOwn(ROW_SECURITY_ROLES, identity.role)) throw new Error('row security: unknown role');
+  return `BEGIN${readOnly ? ' READ ONLY' : ''}; SET LOCAL ROLE ${ROW_SECURITY_ROLES[identity.role]}; SELECT set_config('zer08.user_id', '${identity.id}', true)`;
 }
 
 /**
@@ -60,8 +66,12 @@ export class UserScopedDatabase {
   }
 
   /** Runs `work` in one transaction as `identity`: committed if it resolves, rolled back if it throws. */
-  async runAs<T>(identity: RowSecurityIdentity, work: () => Promise<T>): Promise<T> {
-    const transaction: UserTransaction = { identity };
+  async runAs<T>(
+    identity: RowSecurityIdentity,
+    work: () => Promise<T>,
+    options: UserTransactionOptions = {},
+  ): Promise<T> {
+    const transaction: UserTransaction = { identity, ...options };
     let result: T;
     try {
       result = await this.transactions.run(transaction, work);
@@ -69,14 +79,15 @@ export class UserScopedDatabase {
       await this.finish(transaction, 'ROLLBACK');
       throw error;
     }
-    await this.finish(transaction, 'COMMIT');
+    if (transaction.readOnly) void this.finish(transaction, 'COMMIT').catch(() => undefined);
+    else await this.finish(transaction, 'COMMIT');
     return result;
   }
 
   private clientOf(transaction: UserTransaction): Promise<PoolClient> {
     transaction.client ??= this.pool.connect().then(async (client) => {
       try {
-        await client.query(beginAsUserSql(transaction.identity));
+        await client.query(beginAsUserSql(transaction.identity, transaction.readOnly));
         return client;
       } catch (error) {
         client.release(error as Error);

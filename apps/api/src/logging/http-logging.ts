@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LevelWithSilent } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { runInRequestContext } from './request-context';
 import { RootLogger } from './root-logger';
 
@@ -12,7 +11,7 @@ const MAX_REQUEST_ID_LENGTH = 128;
 const PROBE_PATH = /^\/(health|metrics)(\/|\?|$)/;
 const SECRET_QUERY_VALUE = /([?&][^=&#]*(?:token|secret|password|signature|key)[^=&#]*=)[^&#]*/gi;
 
-type ExpressRequest = IncomingMessage & { originalUrl?: string };
+type ExpressRequest = IncomingMessage & { originalUrl?: string; id?: string };
 
 /**
  * The caller's X-Request-Id when it has any usable characters (others are dropped, so a
@@ -43,28 +42,35 @@ export function requestLogLevel(req: ExpressRequest, res: ServerResponse, error?
  * One line per finished request (method, url, status, responseTime, requestId; never
  * headers or bodies), the request id echoed in the response's X-Request-Id, and that id
  * visible through currentRequestId() to everything the request runs.
+ *
+ * Written on the root pino logger rather than with pino-http: pino-http builds a child
+ * logger and serializers for every request even when its line is below LOG_LEVEL, which
+ * cost a third of `GET /jobs/:id` throughput (tools/bench/api, A/B in BENCHMARKS.md).
  */
 export function httpRequestLogging(root: RootLogger) {
-  const logRequest = pinoHttp<ExpressRequest, ServerResponse>({
-    logger: root,
-    genReqId: (req, res) => {
-      const requestId = requestIdFrom(req.headers['x-request-id']);
-      res.setHeader(REQUEST_ID_HEADER, requestId);
-      return requestId;
-    },
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    serializers: {
-      req: (req: { method?: string; url?: string }) => ({ method: req.method, url: loggableUrl(req.url) }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: requestLogLevel,
-    customSuccessMessage: (req, res) => `${req.method} ${loggableUrl(pathOf(req))} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${loggableUrl(pathOf(req))} ${res.statusCode}`,
-    // For a plain 5xx pino-http makes up an error whose stack is its own; the app's error line has the real one.
-    customErrorObject: (_req, _res, error, fields: Record<string, unknown>) =>
-      error.message.startsWith('failed with status code') ? { ...fields, err: undefined } : fields,
-  });
-  return (req: ExpressRequest, res: ServerResponse, next: () => void): void =>
-    logRequest(req, res, () => runInRequestContext(String(req.id), next));
+  return (req: ExpressRequest, res: ServerResponse, next: () => void): void => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    req.id = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const startedAt = performance.now();
+    const logLine = (aborted: boolean) => {
+      const level = aborted ? 'warn' : requestLogLevel(req, res);
+      if (!root.isLevelEnabled(level)) return;
+      const url = loggableUrl(pathOf(req));
+      root[level as 'info'](
+        {
+          requestId,
+          req: { method: req.method, url },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - startedAt),
+        },
+        aborted ? `${req.method} ${url} aborted by the client` : `${req.method} ${url} ${res.statusCode}`,
+      );
+    };
+    res.once('finish', () => logLine(false));
+    res.once('close', () => {
+      if (!res.writableFinished) logLine(true);
+    });
+    runInRequestContext(requestId, next);
+  };
 }

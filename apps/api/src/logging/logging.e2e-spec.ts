@@ -14,7 +14,7 @@ describe('structured logs (real app, LOG_LEVEL=info)', () => {
   let http: ReturnType<typeof request>;
   let alice: TestUser;
 
-  /** pino-http writes when the response finishes, which can be a moment after the client has it. */
+  /** The request line is written when the response finishes, which can be a moment after the client has it. */
   async function lineWhere(predicate: (line: LogLine) => boolean): Promise<LogLine> {
     for (let i = 0; i < 50; i++) {
       const line = capture.lines.find(predicate);
