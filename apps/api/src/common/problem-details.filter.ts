@@ -36,7 +36,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       {
         msg: `Unhandled error ${correlationId} on ${request.method} ${request.path}`,
         correlationId,
-        requestId: request.id,
+        requestId: (request as { id?: string }).id,
       },
       exception instanceof Error ? exception.stack : String(exception),
     );
