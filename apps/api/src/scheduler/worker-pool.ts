@@ -3,6 +3,7 @@ import { CallAborted } from '../executor/abort-reasons';
 import { HandlerExecutor } from '../executor/handler-executor';
 import { HttpExecutor } from '../executor/http-executor';
 import { executionLogFields } from '../logging/execution-log';
+import { LogRateLimit } from '../logging/log-rate-limit';
 import { DbClock } from './db-clock';
 import { ExecutionsRepository, FinishedExecution } from './executions.repository';
 import { retryDelayMs } from './retry-policy';
@@ -49,6 +50,7 @@ const RATE_WINDOW_MS = 250;
 @Injectable()
 export class WorkerPool {
   private readonly logger = new Logger(WorkerPool.name);
+  private readonly failureLines = new LogRateLimit(100);
   private readonly inFlight = new Map<string, InFlightCall>();
   private reservedSlots = 0;
   private reservedQueued = 0;
@@ -347,8 +349,10 @@ export class WorkerPool {
         outcome.status !== 'succeeded' && execution.executionType === 'AT_LEAST_ONCE'
           ? retryDelayMs(execution.retry, execution.attempt)
           : null;
-      // Successes are not logged one by one: at scheduler rates they would drown the log.
-      if (outcome.status !== 'succeeded') {
+      // Successes are not logged one by one, failures at most 100 a second: at scheduler
+      // rates either would drown the log (the metrics count every one).
+      const line = outcome.status === 'succeeded' ? undefined : this.failureLines.take();
+      if (line?.write) {
         this.logger.warn({
           msg: `execution ${outcome.status}${retry === null ? '' : `, retry in ${retry} ms`}`,
           ...executionLogFields(execution),
@@ -356,6 +360,7 @@ export class WorkerPool {
           httpStatus: outcome.httpStatus,
           error: outcome.error,
           retryDelayMs: retry,
+          ...(line.heldBack > 0 ? { failuresNotLogged: line.heldBack } : {}),
         });
       }
       this.results.push({ execution, outcome, retryDelayMs: retry, calledAt });
