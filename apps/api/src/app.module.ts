@@ -8,6 +8,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { RowSecurityModule } from './database/row-security.module';
+import { SecretsModule } from './secrets/secrets.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { UsersModule } from './users/users.module';
@@ -39,6 +40,7 @@ export class AppModule {
         }),
         DatabaseModule,
         RowSecurityModule,
+        SecretsModule,
         HealthModule,
         MetricsModule,
         UsersModule,

@@ -7,6 +7,7 @@ import { CallbackResolver, classifyAddress } from '../jobs/network-policy';
 import { DbClock } from '../scheduler/db-clock';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../scheduler/scheduler.config';
 import { ClaimedExecution } from '../scheduler/scheduler.types';
+import { SecretBox } from '../secrets/secret-box';
 import { HttpExecutor } from './http-executor';
 
 interface LocalSink {
@@ -153,7 +154,8 @@ describe('HttpExecutor call-time network policy', () => {
     const executor = new HttpExecutor(
       strictApp.app.get<SchedulerConfig>(SCHEDULER_CONFIG),
       strictApp.app.get(DbClock),
-      new ConfigService({ CALLBACK_ALLOW_PRIVATE_NETWORKS: false, JWT_SECRET: strictApp.env.JWT_SECRET }),
+      new ConfigService({ CALLBACK_ALLOW_PRIVATE_NETWORKS: false }),
+      strictApp.app.get(SecretBox),
       rebinding,
     );
     try {

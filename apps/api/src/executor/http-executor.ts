@@ -33,16 +33,15 @@ export const CALLBACK_RESOLVER = Symbol('CALLBACK_RESOLVER');
 export class HttpExecutor implements OnApplicationShutdown {
   private readonly agent: Agent;
   private readonly allowPrivateNetworks: boolean;
-  private readonly secrets: SecretBox;
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     private readonly clock: DbClock,
     env: ConfigService<Environment, true>,
+    private readonly secrets: SecretBox,
     @Optional() @Inject(CALLBACK_RESOLVER) resolver?: CallbackResolver,
   ) {
     this.allowPrivateNetworks = env.get('CALLBACK_ALLOW_PRIVATE_NETWORKS', { infer: true }) === true;
-    this.secrets = SecretBox.fromConfig(env);
     this.agent = new Agent({
       connections: Math.max(16, config.workerConcurrency),
       keepAliveTimeout: 10_000,

@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import {
   BulkCreateJobsDto,
   BulkCreateJobsResponse,
@@ -28,7 +26,6 @@ import { checkJobSemantics, retryOf, SemanticCheckOptions } from './job-validati
 import { JobNotFoundError, JobStateError, JobVersionConflictError } from './jobs.errors';
 import { JobChanges, JobScope, JobsRepository, NewJobRow } from './jobs.repository';
 import { CallbackUrlPolicy } from './network-policy';
-import { resealSigningSecrets } from '../secrets/reseal-signing-secrets';
 import { SecretBox } from '../secrets/secret-box';
 
 const SECRET_BYTES = 32;
@@ -41,30 +38,13 @@ export function scopeOf(user: AuthUser): JobScope {
 type AuditAction = 'updated' | 'paused' | 'resumed' | 'deleted' | 'restored' | 'secret_rotated';
 
 @Injectable()
-export class JobsService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(JobsService.name);
-  /** Signing secrets are stored sealed (enc:v1:...); the plaintext is answered to the owner only. */
-  private readonly secrets: SecretBox;
-
+export class JobsService {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly config: ConfigService<Environment, true>,
-    @InjectDataSource() private readonly dataSource: DataSource,
-  ) {
-    this.secrets = SecretBox.fromConfig(config);
-  }
-
-  /** Seals legacy plaintext secrets and those under a previous key; a no-op once done. */
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      const { resealed, unreadable } = await resealSigningSecrets(this.dataSource, this.secrets);
-      if (resealed > 0) this.logger.log(`encrypted ${resealed} signing secret(s) with key ${this.secrets.keyId}`);
-      if (unreadable > 0)
-        this.logger.warn(`${unreadable} signing secret(s) are sealed under a key that is no longer configured (SECRETS_ENCRYPTION_PREVIOUS_KEYS)`);
-    } catch (error) {
-      this.logger.warn(`could not encrypt stored signing secrets: ${(error as Error).message}`);
-    }
-  }
+    /** Signing secrets are stored sealed (enc:v1:...); the plaintext is answered to the owner only. */
+    private readonly secrets: SecretBox,
+  ) {}
 
   private get policy(): CallbackUrlPolicy {
     return { allowPrivateNetworks: this.config.get('CALLBACK_ALLOW_PRIVATE_NETWORKS', { infer: true }) === true };
@@ -95,11 +75,20 @@ export class JobsService implements OnApplicationBootstrap {
         rows.push({ ...row, signing_secret: this.secrets.seal(secret) });
       }
     });
-    if (errors.length > 0) throw new ValidationFailedError(errors.slice(0, 1000), `${errors.length} problem(s) in the bulk; nothing was created.`);
+    if (errors.length > 0)
+      throw new ValidationFailedError(
+        errors.slice(0, 1000),
+        `${errors.length} problem(s) in the bulk; nothing was created.`,
+      );
     await this.jobs.insertMany(rows, user.id);
     return {
       count: rows.length,
-      items: rows.map((row, index) => ({ id: row.id, name: row.name, nextRunAt: row.next_run_at, signingSecret: plaintexts[index] })),
+      items: rows.map((row, index) => ({
+        id: row.id,
+        name: row.name,
+        nextRunAt: row.next_run_at,
+        signingSecret: plaintexts[index],
+      })),
     };
   }
 
@@ -180,7 +169,8 @@ export class JobsService implements OnApplicationBootstrap {
   async update(user: AuthUser, id: string, dto: UpdateJobDto): Promise<JobResponse> {
     const row = await this.findVisible(user, id);
     if (row.version !== dto.version) throw new JobVersionConflictError(dto.version, row.version);
-    if (row.status === 'deleted') throw new JobStateError('job_deleted', 'The job is deleted; restore it before changing it.');
+    if (row.status === 'deleted')
+      throw new JobStateError('job_deleted', 'The job is deleted; restore it before changing it.');
 
     const current = toJobResponse(row);
     const startAt = dto.startAt !== undefined ? dto.startAt : current.startAt;
@@ -257,7 +247,9 @@ export class JobsService implements OnApplicationBootstrap {
     const row = await this.findVisible(user, id);
     if (row.status === 'paused') return toJobResponse(row);
     if (row.status !== 'active') throw this.stateError(row);
-    return this.apply(user, row, { status: 'paused', next_run_at: null }, 'paused', { status: { from: 'active', to: 'paused' } });
+    return this.apply(user, row, { status: 'paused', next_run_at: null }, 'paused', {
+      status: { from: 'active', to: 'paused' },
+    });
   }
 
   /** Resuming recomputes the next fire from now: occurrences missed while paused are not caught up. */
@@ -304,7 +296,9 @@ export class JobsService implements OnApplicationBootstrap {
   private activation(row: JobRow): JobChanges {
     const window = { startAt: row.start_at?.toISOString() ?? null, endAt: row.end_at?.toISOString() ?? null };
     const next = nextRunAfter(row.schedule, window, new Date());
-    return next === null ? { status: 'completed', next_run_at: null } : { status: 'active', next_run_at: next.toISOString() };
+    return next === null
+      ? { status: 'completed', next_run_at: null }
+      : { status: 'active', next_run_at: next.toISOString() };
   }
 
   private stateError(row: JobRow): JobStateError {
@@ -313,7 +307,13 @@ export class JobsService implements OnApplicationBootstrap {
       : new JobStateError('invalid_job_state', `The job is ${row.status}.`);
   }
 
-  private async apply(user: AuthUser, row: JobRow, changes: JobChanges, action: AuditAction, diff: unknown): Promise<JobResponse> {
+  private async apply(
+    user: AuthUser,
+    row: JobRow,
+    changes: JobChanges,
+    action: AuditAction,
+    diff: unknown,
+  ): Promise<JobResponse> {
     const updated = await this.jobs.update(row.id, row.version, changes, { actorId: user.id, action, changes: diff });
     if (!updated) throw new JobVersionConflictError(row.version);
     return toJobResponse(updated);
