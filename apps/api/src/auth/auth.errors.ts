@@ -57,7 +57,10 @@ export class WrongCurrentPasswordError extends ValidationFailedError {
 }
 
 export class TooManyRequestsError extends DomainError {
+  override readonly headers: Record<string, string>;
+
   constructor(readonly retryAfterSeconds: number) {
     super(429, 'rate_limited', `Too many attempts; retry in ${retryAfterSeconds} seconds.`);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
   }
 }

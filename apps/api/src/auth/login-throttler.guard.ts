@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AuthSettings } from './auth-settings';
 import { TooManyRequestsError } from './auth.errors';
 
@@ -41,11 +41,9 @@ export function loginThrottlers(settings: AuthSettings): ThrottlerOptions[] {
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
   protected override async throwThrottlingException(
-    context: ExecutionContext,
+    _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
-    throw new TooManyRequestsError(retryAfterSeconds);
+    throw new TooManyRequestsError(Math.max(1, Math.ceil(detail.timeToBlockExpire)));
   }
 }

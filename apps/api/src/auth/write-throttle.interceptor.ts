@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { from, Observable, switchMap } from 'rxjs';
 import { AuthSettings } from './auth-settings';
 import type { AuthUser } from './auth-user';
@@ -29,11 +29,7 @@ export class WriteThrottleInterceptor implements NestInterceptor {
     const ttl = this.settings.AUTH_WRITE_RATE_WINDOW_SECONDS * 1000;
     return from(this.storage.increment(`write:${request.user.id}`, ttl, limit, ttl, WRITE_THROTTLER)).pipe(
       switchMap((record) => {
-        if (record.isBlocked) {
-          const retryAfterSeconds = Math.max(1, Math.ceil(record.timeToBlockExpire));
-          context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
-          throw new TooManyRequestsError(retryAfterSeconds);
-        }
+        if (record.isBlocked) throw new TooManyRequestsError(Math.max(1, Math.ceil(record.timeToBlockExpire)));
         return next.handle();
       }),
     );

@@ -19,7 +19,10 @@ export function setUpOpenApi(app: INestApplication): void {
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  const validatorSchemas = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/', ...nestedSchemaOptions() });
+  const validatorSchemas = validationMetadatasToSchemas({
+    refPointerPrefix: '#/components/schemas/',
+    ...nestedSchemaOptions(),
+  });
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...(validatorSchemas as Record<string, object>) },

@@ -16,6 +16,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception, request);
     if (response.headersSent) return;
+    if (exception instanceof DomainError && exception.headers) response.set(exception.headers);
     response.status(problem.status).type('application/problem+json').json(problem);
   }
 
@@ -60,7 +61,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     return { ...extensionMembers(body), ...this.problem(status, code, detail, instance, errors) };
   }
 
-  private problem(status: number, code: string, detail: string, instance: string, errors?: FieldError[]): ProblemDetails {
+  private problem(
+    status: number,
+    code: string,
+    detail: string,
+    instance: string,
+    errors?: FieldError[],
+  ): ProblemDetails {
     return {
       type: `${PROBLEM_TYPE_BASE}${code}`,
       title: statusTitle(status),
@@ -100,7 +107,13 @@ function asBodyParserError(exception: unknown): ((instance: string) => ProblemDe
 /** Keeps what an HttpException body adds (e.g. terminus' per-indicator `details`). */
 function extensionMembers(body: string | object): Record<string, unknown> {
   if (typeof body !== 'object' || body === null) return {};
-  const { statusCode: _statusCode, message: _message, error: _error, errors: _errors, ...rest } = body as Record<string, unknown>;
+  const {
+    statusCode: _statusCode,
+    message: _message,
+    error: _error,
+    errors: _errors,
+    ...rest
+  } = body as Record<string, unknown>;
   return rest;
 }
 

@@ -41,6 +41,9 @@ export function statusTitle(status: number): string {
  * exception filter turns them into problem+json. Services throw these, never HttpException.
  */
 export class DomainError extends Error {
+  /** Response headers that belong to this answer (e.g. Retry-After); the problem filter sends them. */
+  readonly headers?: Record<string, string>;
+
   constructor(
     readonly status: number,
     readonly code: string,

@@ -4,10 +4,16 @@ import { FieldError, ValidationFailedError } from './problem';
 /** Flattens class-validator's tree into `[{field: 'target.url', message}]`. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const field = parent ? (/^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
+    const field = parent
+      ? /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`
+      : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       field,
-      message: message.replace(/^(property )?\S+ /, (match) => (match.startsWith('property') ? 'unknown field ' : match)),
+      message: message.replace(/^(property )?\S+ /, (match) =>
+        match.startsWith('property') ? 'unknown field ' : match,
+      ),
     }));
     return [...own, ...toFieldErrors(error.children ?? [], field)];
   });
