@@ -33,29 +33,16 @@ export class CompatOverrideDateDto {
   time?: string;
 }
 
-/** `POST /api/schedule`: the original ZER08 (seed) job shape, snake_case. */
-export class CompatCreateScheduleDto {
+/** What the seed's create and update shapes share, all optional. */
+export class CompatScheduleOptionsDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @IsOptional()
-  @Matches(ISO_DATE, { message: 'start_date must be a date YYYY-MM-DD' })
-  start_date?: string;
-
-  @IsOptional()
   @Matches(ISO_DATE, { message: 'end_date must be a date YYYY-MM-DD' })
   end_date?: string | null;
-
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(96)
-  @IsString({ each: true })
-  trigger_timings!: string[];
-
-  @IsIn(['daily', 'weekly', 'monthly'])
-  freq!: 'daily' | 'weekly' | 'monthly';
 
   @IsOptional()
   @IsIn(COMPAT_RULE_TYPES)
@@ -74,10 +61,6 @@ export class CompatCreateScheduleDto {
   @Type(() => CompatOverrideDateDto)
   override_dates?: CompatOverrideDateDto[];
 
-  @IsString()
-  @MaxLength(2048)
-  callback_url!: string;
-
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
@@ -89,20 +72,31 @@ export class CompatCreateScheduleDto {
   timezone?: string;
 }
 
-/** `PATCH /api/job/:id`: any subset; `status` active|paused pauses or resumes. Last writer wins (no version). */
-export class CompatUpdateJobDto {
+/** `POST /api/schedule`: the original ZER08 (seed) job shape, snake_case. */
+export class CompatCreateScheduleDto extends CompatScheduleOptionsDto {
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
+  @Matches(ISO_DATE, { message: 'start_date must be a date YYYY-MM-DD' })
+  start_date?: string;
 
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(96)
+  @IsString({ each: true })
+  trigger_timings!: string[];
+
+  @IsIn(['daily', 'weekly', 'monthly'])
+  freq!: 'daily' | 'weekly' | 'monthly';
+
+  @IsString()
+  @MaxLength(2048)
+  callback_url!: string;
+}
+
+/** `PATCH /api/job/:id`: any subset; `status` active|paused pauses or resumes. Last writer wins (no version). */
+export class CompatUpdateJobDto extends CompatScheduleOptionsDto {
   @IsOptional()
   @Matches(ISO_DATE, { message: 'start_date must be a date YYYY-MM-DD' })
   start_date?: string | null;
-
-  @IsOptional()
-  @Matches(ISO_DATE, { message: 'end_date must be a date YYYY-MM-DD' })
-  end_date?: string | null;
 
   @IsOptional()
   @IsArray()
@@ -116,34 +110,9 @@ export class CompatUpdateJobDto {
   freq?: 'daily' | 'weekly' | 'monthly';
 
   @IsOptional()
-  @IsIn(COMPAT_RULE_TYPES)
-  rule_type?: CompatRuleType;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(62)
-  rule_value?: unknown[] | null;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => CompatOverrideDateDto)
-  override_dates?: CompatOverrideDateDto[];
-
-  @IsOptional()
   @IsString()
   @MaxLength(2048)
   callback_url?: string;
-
-  @IsOptional()
-  @IsObject()
-  metadata?: Record<string, unknown>;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  timezone?: string;
 
   @IsOptional()
   @IsIn(['active', 'paused'])

@@ -320,6 +320,7 @@ describe('jobs API', () => {
       '/api/v1/jobs/{id}/schedule',
       '/api/v1/jobs/{id}/audit',
       '/api/v1/jobs/{id}/history',
+      '/api/v1/jobs/{id}/lateness',
       '/api/v1/executions/{id}',
       '/api/v1/schedules/preview',
       '/api/schedule',
@@ -334,6 +335,14 @@ describe('jobs API', () => {
         expect.arrayContaining(['name', 'schedule', 'executionType', 'retry', 'misfire', 'historyRetentionDays']),
       );
     }
+    for (const dto of ['CompatCreateScheduleDto', 'CompatUpdateJobDto']) {
+      expect(Object.keys(body.components.schemas[dto].properties)).toEqual(
+        expect.arrayContaining(['name', 'trigger_timings', 'freq', 'rule_type', 'override_dates', 'callback_url', 'timezone']),
+      );
+    }
+    expect(body.components.schemas.CompatCreateScheduleDto.required).toEqual(
+      expect.arrayContaining(['trigger_timings', 'freq', 'callback_url']),
+    );
     expect(body.components.schemas.BulkCreateJobsDto.properties.jobs.items).toEqual({ $ref: '#/components/schemas/CreateJobDto' });
     expect(body.paths['/api/v1/jobs'].post.requestBody.content['application/json'].examples.cron.value.name).toBe('nightly-report');
   });
