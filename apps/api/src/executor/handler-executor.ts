@@ -4,6 +4,7 @@ import { DbClock } from '../scheduler/db-clock';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../scheduler/scheduler.config';
 import { ClaimedExecution, ExecutionOutcome, HandlerTarget, timeoutOf } from '../scheduler/scheduler.types';
 import { CallAborted, outcomeOfAbort } from './abort-reasons';
+import { CallControl } from './call-control';
 
 /** Runs `{kind: 'handler'}` targets: a registered provider's handle(payload, context). */
 @Injectable()
@@ -14,7 +15,7 @@ export class HandlerExecutor {
     private readonly clock: DbClock,
   ) {}
 
-  async run(execution: ClaimedExecution, signal: AbortSignal): Promise<ExecutionOutcome> {
+  async run(execution: ClaimedExecution, control: CallControl): Promise<ExecutionOutcome> {
     const target = execution.target as HandlerTarget;
     const startedAt = performance.now();
     const finish = (outcome: Omit<ExecutionOutcome, 'finishedAt' | 'durationMs'>): ExecutionOutcome => ({
@@ -31,16 +32,11 @@ export class HandlerExecutor {
       });
     }
     const timeoutMs = timeoutOf(target, this.config.defaultTimeoutMs);
-    const controller = new AbortController();
     const timer = setTimeout(
-      () => controller.abort(new CallAborted('timeout', `handler did not finish within ${timeoutMs} ms`)),
+      () => control.abort(new CallAborted('timeout', `handler did not finish within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const aborted = new Promise<never>((_, reject) =>
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
-    );
+    const aborted = new Promise<never>((_, reject) => control.onAbort(reject));
     aborted.catch(() => undefined);
     try {
       const value = await Promise.race([
@@ -50,21 +46,21 @@ export class HandlerExecutor {
             jobId: execution.jobId,
             scheduledFor: execution.scheduledFor,
             attempt: execution.attempt,
-            signal: controller.signal,
+            signal: control.signal,
           }),
         ),
         aborted,
       ]);
       return finish({ status: 'succeeded', result: toJson(value) });
     } catch (error) {
-      if (controller.signal.aborted) return finish(outcomeOfAbort(controller.signal.reason));
+      if (control.aborted) return finish(outcomeOfAbort(control.reason));
       return finish({
         status: 'failed',
         error: `handler '${target.name}' failed: ${(error as Error)?.message ?? String(error)}`,
       });
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      control.onAbort(undefined);
     }
   }
 }

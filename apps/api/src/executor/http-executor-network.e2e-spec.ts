@@ -9,6 +9,7 @@ import { SCHEDULER_CONFIG, SchedulerConfig } from '../scheduler/scheduler.config
 import { ClaimedExecution } from '../scheduler/scheduler.types';
 import { SecretBox } from '../secrets/secret-box';
 import { HttpExecutor } from './http-executor';
+import { CallControl } from './call-control';
 
 interface LocalSink {
   port: number;
@@ -57,7 +58,7 @@ function execution(url: string, signingSecret = 'legacy-plaintext-secret'): Clai
   };
 }
 
-const never = new AbortController().signal;
+const freshControl = () => new CallControl();
 
 /** The HTTP executor against real local servers and real DNS (localhost via /etc/hosts). */
 describe('HttpExecutor call-time network policy', () => {
@@ -103,7 +104,7 @@ describe('HttpExecutor call-time network policy', () => {
         console.warn(`skipping the [::1] case: ${noIpv6Reason}`);
         return;
       }
-      const outcome = await strictApp.app.get(HttpExecutor).run(execution(url()), never);
+      const outcome = await strictApp.app.get(HttpExecutor).run(execution(url()), freshControl());
       const address = name.includes('IPv6') ? '::1' : '127.0.0.1';
       expect(outcome.status).toBe('failed');
       expect(outcome.httpStatus).toBeUndefined();
@@ -122,7 +123,7 @@ describe('HttpExecutor call-time network policy', () => {
       console.warn(`skipping the [::1] case: ${noIpv6Reason}`);
       return;
     }
-    const outcome = await openApp.app.get(HttpExecutor).run(execution(url()), never);
+    const outcome = await openApp.app.get(HttpExecutor).run(execution(url()), freshControl());
     expect(outcome).toMatchObject({ status: 'succeeded', httpStatus: 200, responseExcerpt: 'ok' });
     expect(target()?.calls).toEqual(['POST /hook']);
   });
@@ -130,7 +131,9 @@ describe('HttpExecutor call-time network policy', () => {
   it('never follows a redirect: a 302 to another local server is recorded as a failure with its status', async () => {
     sink.respond = (_req, res) => res.writeHead(302, { location: `http://127.0.0.1:${otherSink.port}/stolen` }).end();
     try {
-      const outcome = await openApp.app.get(HttpExecutor).run(execution(`http://127.0.0.1:${sink.port}/hook`), never);
+      const outcome = await openApp.app
+        .get(HttpExecutor)
+        .run(execution(`http://127.0.0.1:${sink.port}/hook`), freshControl());
       expect(outcome).toMatchObject({
         status: 'failed',
         httpStatus: 302,
@@ -163,7 +166,7 @@ describe('HttpExecutor call-time network policy', () => {
       const [before] = await rebinding('rebind.test', {});
       expect(classifyAddress(before.address)).toBe('public');
       // …and points at the sink by the time the call is made.
-      const outcome = await executor.run(execution(`http://rebind.test:${sink.port}/hook`), never);
+      const outcome = await executor.run(execution(`http://rebind.test:${sink.port}/hook`), freshControl());
       expect(outcome).toMatchObject({
         status: 'failed',
         error: expect.stringMatching(

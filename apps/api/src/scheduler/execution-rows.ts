@@ -18,21 +18,44 @@ export interface RunnableRow {
   signing_secret: string;
 }
 
+export type RunnableJobColumns = Omit<RunnableRow, 'id' | 'job_id' | 'scheduled_for' | 'attempt' | 'started_at'>;
+
 export function toClaimedExecution(row: RunnableRow): ClaimedExecution {
+  return claimedExecution(row, row.id, row.job_id, row.scheduled_for, Number(row.attempt), row.started_at);
+}
+
+/** A first attempt the leader just inserted `running` for this replica, from its job's row. */
+export function executionOf(
+  job: RunnableJobColumns & { id: string },
+  executionId: string,
+  scheduledFor: Date,
+  startedAt: Date,
+): ClaimedExecution {
+  return claimedExecution(job, executionId, job.id, scheduledFor, 1, startedAt);
+}
+
+function claimedExecution(
+  job: RunnableJobColumns,
+  id: string,
+  jobId: string,
+  scheduledFor: Date,
+  attempt: number,
+  startedAt: Date,
+): ClaimedExecution {
   return {
-    id: row.id,
-    jobId: row.job_id,
-    scheduledFor: new Date(row.scheduled_for),
-    attempt: Number(row.attempt),
-    startedAt: new Date(row.started_at),
-    target: row.target,
-    executionType: row.execution_type,
+    id,
+    jobId,
+    scheduledFor: new Date(scheduledFor),
+    attempt,
+    startedAt: new Date(startedAt),
+    target: job.target,
+    executionType: job.execution_type,
     retry: {
-      maxAttempts: Number(row.max_attempts),
-      backoff: row.backoff,
-      initialDelayMs: Number(row.initial_delay_ms),
-      maxDelayMs: Number(row.max_delay_ms),
+      maxAttempts: Number(job.max_attempts),
+      backoff: job.backoff,
+      initialDelayMs: Number(job.initial_delay_ms),
+      maxDelayMs: Number(job.max_delay_ms),
     },
-    signingSecret: row.signing_secret,
+    signingSecret: job.signing_secret,
   };
 }

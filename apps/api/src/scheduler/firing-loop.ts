@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DbClock } from './db-clock';
-import { toClaimedExecution } from './execution-rows';
+import { executionOf } from './execution-rows';
 import { DueJobRow, FiringRepository, NewExecution } from './firing.repository';
 import { Leadership } from './leader-election';
 import { OccurrencePlan, planOccurrences, ScheduleCache } from './occurrence-planner';
@@ -110,16 +110,7 @@ export class FiringLoop {
       const mine = inserted.flatMap((row) => {
         const job = jobs.get(row.job_id);
         if (row.status !== 'running' || !job || !row.started_at) return [];
-        return [
-          toClaimedExecution({
-            ...job,
-            id: row.id,
-            job_id: row.job_id,
-            scheduled_for: row.scheduled_for,
-            attempt: 1,
-            started_at: row.started_at,
-          }),
-        ];
+        return [executionOf(job, row.id, row.scheduled_for, row.started_at)];
       });
       this.workers.runReserved(mine, reservation);
       return due.length;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ScheduleSpec } from '@zer08/cron';
 import { Client } from 'pg';
-import { RUNNABLE_JOB_COLUMNS, RunnableRow } from './execution-rows';
+import { RUNNABLE_JOB_COLUMNS, RunnableJobColumns } from './execution-rows';
 import { MisfirePolicy } from './occurrence-planner';
 
-export interface DueJobRow extends Omit<RunnableRow, 'id' | 'job_id' | 'scheduled_for' | 'attempt' | 'started_at'> {
+export interface DueJobRow extends RunnableJobColumns {
   id: string;
   schedule: ScheduleSpec;
   timezone: string | null;

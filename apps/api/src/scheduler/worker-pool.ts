@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CallAborted } from '../executor/abort-reasons';
+import { CallControl } from '../executor/call-control';
 import { HandlerExecutor } from '../executor/handler-executor';
 import { HttpExecutor } from '../executor/http-executor';
 import { executionLogFields } from '../logging/execution-log';
@@ -13,7 +14,7 @@ import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 
 interface InFlightCall {
   execution: ClaimedExecution;
-  controller: AbortController;
+  control: CallControl;
   /** Set when the call waited in the local queue: its real start, written as `started_at` with the result. */
   calledAt?: Date;
 }
@@ -173,7 +174,7 @@ export class WorkerPool {
     if (this.queued.delete(executionId)) return true;
     const call = this.inFlight.get(executionId);
     if (!call) return false;
-    call.controller.abort(reason);
+    call.control.abort(reason);
     return true;
   }
 
@@ -199,7 +200,7 @@ export class WorkerPool {
       ]);
     }
     const unfinished = [...this.inFlight.values()];
-    for (const call of unfinished) call.controller.abort(new CallAborted('released', 'replica shutting down'));
+    for (const call of unfinished) call.control.abort(new CallAborted('released', 'replica shutting down'));
     await this.flushAll();
     if (unfinished.length > 0) {
       await this.executions
@@ -278,17 +279,17 @@ export class WorkerPool {
   }
 
   private launch(execution: ClaimedExecution, fromQueue = false): void {
-    const controller = new AbortController();
-    const entry: InFlightCall = { execution, controller };
+    const control = new CallControl();
+    const entry: InFlightCall = { execution, control };
     this.inFlight.set(execution.id, entry);
     if (fromQueue) entry.calledAt = new Date(Math.max(this.clock.now(), execution.startedAt.getTime()));
     // Fired ahead of its instant (fireAheadMs): hold the call until it is due, by the database
     // clock, plus the error bound of our estimate of that clock: never early.
     const notBefore = execution.scheduledFor.getTime() + Math.ceil(this.clock.uncertaintyMs);
-    if (this.clock.now() >= notBefore) return this.call(execution, controller);
+    if (this.clock.now() >= notBefore) return this.call(execution, control);
     const abortedWhileWaiting = () => {
       clearTimeout(timer);
-      this.finish(execution, controller, {
+      this.finish(execution, control, {
         status: 'failed',
         error: 'aborted before its scheduled instant',
         finishedAt: new Date(this.clock.now()),
@@ -302,22 +303,22 @@ export class WorkerPool {
         timer = setTimeout(callWhenDue, remainingMs);
         return;
       }
-      controller.signal.removeEventListener('abort', abortedWhileWaiting);
-      this.call(execution, controller);
+      control.onAbort(undefined);
+      this.call(execution, control);
     };
     timer = setTimeout(callWhenDue, notBefore - this.clock.now());
-    controller.signal.addEventListener('abort', abortedWhileWaiting, { once: true });
+    control.onAbort(abortedWhileWaiting);
   }
 
-  private call(execution: ClaimedExecution, controller: AbortController): void {
-    if (controller.signal.aborted) return;
+  private call(execution: ClaimedExecution, control: CallControl): void {
+    if (control.aborted) return;
     const entry = this.inFlight.get(execution.id);
     if (entry?.calledAt) entry.calledAt = new Date(Math.max(this.clock.now(), execution.startedAt.getTime()));
     this.metrics.callStarted(execution, this.clock.now());
     const executor =
       execution.target?.kind === 'handler' ? this.handlers : execution.target?.kind === 'http' ? this.http : null;
     const run = executor
-      ? executor.run(execution, controller.signal)
+      ? executor.run(execution, control)
       : Promise.resolve<ExecutionOutcome>({
           status: 'failed',
           error: `unknown target kind '${String((execution.target as { kind?: unknown })?.kind)}'`,
@@ -334,15 +335,14 @@ export class WorkerPool {
           durationMs: 0,
         };
       })
-      .then((outcome) => this.finish(execution, controller, outcome));
+      .then((outcome) => this.finish(execution, control, outcome));
   }
 
-  private finish(execution: ClaimedExecution, controller: AbortController, outcome: ExecutionOutcome): void {
+  private finish(execution: ClaimedExecution, control: CallControl, outcome: ExecutionOutcome): void {
     const calledAt = this.inFlight.get(execution.id)?.calledAt;
     this.inFlight.delete(execution.id);
     this.countFinished();
-    const reason: unknown = controller.signal.reason;
-    const droppedByAbort = controller.signal.aborted && reason instanceof CallAborted && reason.reason !== 'timeout';
+    const droppedByAbort = control.aborted && control.reason?.reason !== 'timeout';
     if (!droppedByAbort) {
       this.metrics.callFinished(execution, outcome);
       const retry =
