@@ -36,7 +36,7 @@ export class HistoryRepository {
   /** Queries run as the calling user under row-level security inside a request (UserScopedDatabase). */
   constructor(private readonly database: UserScopedDatabase) {}
 
-  /** Newest first, served by executions_job_time_idx (job_id, scheduled_for DESC, attempt DESC). */
+  /** Newest first: the occurrence key (job_id, scheduled_for, attempt) read backwards. */
   async list(filter: HistoryFilter): Promise<{ rows: ExecutionRow[]; total: number }> {
     const values: unknown[] = [filter.jobId];
     const where = ['job_id = $1'];
@@ -116,7 +116,7 @@ export class HistoryRepository {
 
   /**
    * p50 / p99 / max fire lateness of a job's scheduled first attempts due in the last
-   * `minutes` that have run (executions_job_time_idx bounds the scan to the job and window).
+   * `minutes` that have run (the occurrence key (job_id, scheduled_for, attempt) bounds the scan to the job and window).
    */
   async lateness(jobId: string, minutes: number): Promise<LatenessRow> {
     const { rows } = await this.database.query<LatenessRow>({

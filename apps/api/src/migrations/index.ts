@@ -3,6 +3,7 @@ import { CreateAuthTokens1795500100000 } from './1795500100000-create-auth-token
 import { CreateJobsAndExecutions1795500200000 } from './1795500200000-create-jobs-and-executions';
 import { RowLevelSecurity1795500300000 } from './1795500300000-row-level-security';
 import { ExecutionLateness1795500400000 } from './1795500400000-execution-lateness';
+import { LeanerExecutionWrites1795500500000 } from './1795500500000-leaner-execution-writes';
 
 /** Every migration, oldest first. Listed explicitly so bundles and tests need no glob. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateJobsAndExecutions1795500200000,
   RowLevelSecurity1795500300000,
   ExecutionLateness1795500400000,
+  LeanerExecutionWrites1795500500000,
 ];
