@@ -41,8 +41,18 @@ export interface InsertedExecution {
  */
 @Injectable()
 export class FiringRepository {
-  /** Jobs due now or within `aheadMs`, earliest first, locked for this transaction. */
-  async selectDueJobs(session: Client, limit: number, aheadMs: number): Promise<DueJobRow[]> {
+  /**
+   * Jobs due now or within `aheadMs`, earliest first, locked for this transaction. Beyond
+   * `earlyOnlyBeyondMs`, only jobs whose occurrence may safely be fired early: concurrency
+   * `allow` (no busy check made too soon) and AT_LEAST_ONCE (a crash before the instant
+   * re-runs it rather than abandoning a call never made).
+   */
+  async selectDueJobs(
+    session: Client,
+    limit: number,
+    aheadMs: number,
+    earlyOnlyBeyondMs = aheadMs,
+  ): Promise<DueJobRow[]> {
     const { rows } = await session.query<DueJobRow>(
       `SELECT j.id, j.schedule, j.timezone, j.start_at, j.end_at, j.next_run_at, j.misfire, j.catch_up_limit,
               j.concurrency, ${RUNNABLE_JOB_COLUMNS}, clock_timestamp() AS db_now
@@ -50,10 +60,12 @@ export class FiringRepository {
        -- A sub-select, not a bare clock_timestamp(): a volatile call cannot bound an index scan, so
        -- with fewer due jobs than the limit Postgres would walk every active job's index entry.
        WHERE j.status = 'active' AND j.next_run_at <= (SELECT clock_timestamp() + $2 * interval '1 millisecond')
+         AND (j.next_run_at <= (SELECT clock_timestamp() + $3 * interval '1 millisecond')
+              OR (j.concurrency = 'allow' AND j.execution_type = 'AT_LEAST_ONCE'))
        ORDER BY j.next_run_at
        LIMIT $1
        FOR UPDATE SKIP LOCKED`,
-      [limit, aheadMs],
+      [limit, aheadMs, earlyOnlyBeyondMs],
     );
     return rows;
   }
@@ -155,11 +167,21 @@ export class FiringRepository {
     await session.query(`SELECT pg_notify('zer08_executions_ready', '')`);
   }
 
-  /** When (database clock, epoch ms) the earliest active job is due; null when none is scheduled. */
-  async earliestDueAt(session: Client): Promise<number | null> {
-    const { rows } = await session.query<{ due_ms: string | null }>(
-      `SELECT (extract(epoch FROM min(next_run_at)) * 1000)::float8::text AS due_ms FROM jobs WHERE status = 'active'`,
+  /**
+   * When (database clock, epoch ms) the earliest active job is due, and how many active jobs
+   * that may be fired early (see selectDueJobs) are due by then, counted up to `countLimit`;
+   * null when none is scheduled.
+   */
+  async earliestDue(session: Client, countLimit: number): Promise<{ dueAtMs: number; dueTogether: number } | null> {
+    const { rows } = await session.query<{ due_ms: string | null; due_together: number }>(
+      `WITH earliest AS (SELECT min(next_run_at) AS at FROM jobs WHERE status = 'active')
+       SELECT (extract(epoch FROM at) * 1000)::float8::text AS due_ms,
+              (SELECT count(*)::int FROM (SELECT 1 FROM jobs WHERE status = 'active' AND next_run_at <= earliest.at
+                                            AND concurrency = 'allow' AND execution_type = 'AT_LEAST_ONCE'
+                                          LIMIT $1) due) AS due_together
+       FROM earliest`,
+      [countLimit],
     );
-    return rows[0].due_ms === null ? null : Number(rows[0].due_ms);
+    return rows[0].due_ms === null ? null : { dueAtMs: Number(rows[0].due_ms), dueTogether: rows[0].due_together };
   }
 }

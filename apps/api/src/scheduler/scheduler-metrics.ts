@@ -8,6 +8,8 @@ import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
  */
 @Injectable()
 export class SchedulerMetrics {
+  private readonly callDurations = new Map<string, { observe(value: number): void }>();
+
   constructor(@Optional() private readonly metrics?: MetricsService) {}
 
   fired(trigger: 'schedule', count: number): void {
@@ -21,14 +23,19 @@ export class SchedulerMetrics {
   }
 
   callFinished(execution: ClaimedExecution, outcome: ExecutionOutcome): void {
-    this.metrics?.callbackDuration.observe(
-      { target_kind: execution.target?.kind ?? 'unknown' },
-      outcome.durationMs / 1000,
-    );
+    if (!this.metrics) return;
+    const kind = execution.target?.kind ?? 'unknown';
+    // A bound child per label value: observe({labels}) hashes the labels on every call.
+    let durations = this.callDurations.get(kind);
+    if (!durations) this.callDurations.set(kind, (durations = this.metrics.callbackDuration.labels(kind)));
+    durations.observe(outcome.durationMs / 1000);
   }
 
   resultsWritten(statuses: string[]): void {
-    for (const status of statuses) this.metrics?.executions.inc({ status });
+    if (!this.metrics) return;
+    const counts = new Map<string, number>();
+    for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+    for (const [status, count] of counts) this.metrics.executions.inc({ status }, count);
   }
 
   leadership(epoch: number | null): void {

@@ -22,6 +22,12 @@ export interface SchedulerConfig {
    * own time then no longer delays the call.
    */
   fireAheadMs: number;
+  /**
+   * When many jobs share the next instant, the leader starts firing them earlier than
+   * fireAheadMs: as early as it expects firing all of them to take (its measured cost per
+   * job), at most this long before. Only that instant's occurrences are fired early.
+   */
+  burstFireAheadMaxMs: number;
   fireBatchSize: number;
   claimBatchSize: number;
   /** An occurrence due longer ago than this is a misfire (the job's misfire policy applies). */
@@ -60,6 +66,7 @@ export function schedulerConfigFrom(config: ConfigService<Environment, true>): S
     leaderLockKey: LEADER_LOCK_KEY,
     maxSleepMs: 1_000,
     fireAheadMs: 250,
+    burstFireAheadMaxMs: 2_000,
     fireBatchSize: 2_000,
     claimBatchSize: 1_000,
     misfireToleranceMs: 5_000,

@@ -37,8 +37,13 @@ const FLUSH_HOLD_MS = 100;
  * replicas still find the rest pending.
  */
 const LOCAL_QUEUE_FACTOR = 4;
-/** Alone (no other replica dispatching), it keeps up to this × WORKER_CONCURRENCY: nobody else would take them. */
+/**
+ * Alone (no other replica dispatching), it keeps up to the larger of this × WORKER_CONCURRENCY
+ * and ALONE_QUEUE_LIMIT: nobody else would take them, so a claim round trip would be pure cost.
+ */
 const ALONE_QUEUE_FACTOR = 50;
+/** Executions (about 1 KB of heap each) a replica alone may hold locally whatever its concurrency. */
+const ALONE_QUEUE_LIMIT = 50_000;
 /** Completions are counted over windows of this length; the rate is the last full window's, per second. */
 const RATE_WINDOW_MS = 250;
 
@@ -104,7 +109,9 @@ export class WorkerPool {
 
   /** From each heartbeat: how many other replicas would claim what the local leader leaves pending. */
   setDispatchingPeers(count: number): void {
+    const joined = this.dispatchingPeers === 0 && count > 0;
     this.dispatchingPeers = count;
+    if (joined) void this.releaseExcessQueued();
   }
 
   /** Stops taking new work; calls in flight go on. */
@@ -261,8 +268,23 @@ export class WorkerPool {
     if (this.queued.size === 0) this.wake();
   }
 
+  /**
+   * Peers started dispatching while this replica held a queue sized for being alone: the
+   * newest queued executions beyond the shared-work limit go back to `pending` for them.
+   */
+  private async releaseExcessQueued(): Promise<void> {
+    const excess = this.inFlight.size + this.queued.size - this.localLimit();
+    if (excess <= 0) return;
+    const newest = [...this.queued.keys()].slice(-excess);
+    for (const id of newest) this.queued.delete(id);
+    await this.executions
+      .releaseUnstarted(this.config.replicaId, newest)
+      .catch((error: Error) => this.logger.error(`could not release queued executions: ${error.message}`));
+  }
+
   private localLimit(): number {
-    if (this.dispatchingPeers === 0) return ALONE_QUEUE_FACTOR * this.config.workerConcurrency;
+    if (this.dispatchingPeers === 0)
+      return Math.max(ALONE_QUEUE_FACTOR * this.config.workerConcurrency, ALONE_QUEUE_LIMIT);
     const recent = Date.now() - this.rateWindowStart < 2 * RATE_WINDOW_MS ? this.finishedPerSecond : 0;
     return Math.max(LOCAL_QUEUE_FACTOR * this.config.workerConcurrency, recent);
   }

@@ -54,14 +54,14 @@ export function parseKeyList(value: string | undefined): string[] {
 @Injectable()
 export class SecretBox {
   private readonly current: DerivedKey;
-  private readonly keys = new Map<string, Buffer>();
+  /** Per key id: the key, and the sealed-value head it authenticates (kept: opened once per call). */
+  private readonly keys = new Map<string, { key: Buffer; head: Buffer }>();
 
   constructor(currentKey: string, previousKeys: string[] = []) {
     this.current = deriveKey(currentKey);
-    this.keys.set(this.current.id, this.current.key);
-    for (const material of previousKeys) {
-      const derived = deriveKey(material);
-      if (!this.keys.has(derived.id)) this.keys.set(derived.id, derived.key);
+    for (const derived of [this.current, ...previousKeys.map(deriveKey)]) {
+      if (!this.keys.has(derived.id))
+        this.keys.set(derived.id, { key: derived.key, head: Buffer.from(`${SEALED_PREFIX}${derived.id}`, 'utf8') });
     }
   }
 
@@ -116,10 +116,12 @@ export class SecretBox {
       );
     }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
-      decipher.setAAD(Buffer.from(`${SEALED_PREFIX}${keyId}`, 'utf8'));
+      const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(key.head);
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+      return decipher.update(ciphertext, 'base64url', 'utf8') + decipher.final('utf8');
     } catch {
       throw new SecretBoxError(`stored signing secret does not decrypt with key ${keyId} (tampered or corrupt)`);
     }
