@@ -7,7 +7,7 @@ import { CallbackResolver, classifyAddress } from '../jobs/network-policy';
 import { DbClock } from '../scheduler/db-clock';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../scheduler/scheduler.config';
 import { ClaimedExecution } from '../scheduler/scheduler.types';
-import { SecretBox } from '../secrets/secret-box';
+import { OpenedSigningSecrets } from '../secrets/opened-signing-secrets';
 import { HttpExecutor } from './http-executor';
 import { CallControl } from './call-control';
 
@@ -158,7 +158,7 @@ describe('HttpExecutor call-time network policy', () => {
       strictApp.app.get<SchedulerConfig>(SCHEDULER_CONFIG),
       strictApp.app.get(DbClock),
       new ConfigService({ CALLBACK_ALLOW_PRIVATE_NETWORKS: false }),
-      strictApp.app.get(SecretBox),
+      strictApp.app.get(OpenedSigningSecrets),
       rebinding,
     );
     try {

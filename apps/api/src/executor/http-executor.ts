@@ -5,13 +5,13 @@ import { ConfigService } from '@nestjs/config';
 import { Agent, Dispatcher } from 'undici';
 import type { Environment } from '../config/environment';
 import { CallbackResolver, guardedLookup, PrivateNetworkRefusedError, refuseLiteralHost } from '../jobs/network-policy';
-import { BoundedCache } from './bounded-cache';
+import { BoundedCache } from '../common/bounded-cache';
 import { CallControl } from './call-control';
 import { DbClock } from '../scheduler/db-clock';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../scheduler/scheduler.config';
 import { ClaimedExecution, ExecutionOutcome, HttpTarget, timeoutOf } from '../scheduler/scheduler.types';
 import { signDelivery } from './signature';
-import { SecretBox } from '../secrets/secret-box';
+import { OpenedSigningSecrets } from '../secrets/opened-signing-secrets';
 import { CallAborted, outcomeOfAbort } from './abort-reasons';
 
 /** After this much response body the connection is cut rather than drained. */
@@ -37,14 +37,12 @@ export class HttpExecutor implements OnApplicationShutdown {
   private readonly allowPrivateNetworks: boolean;
   /** Parsed per callback URL once: `new URL` per call showed in profiles. */
   private readonly destinations = new BoundedCache<Destination | string>(10_000);
-  /** Opened per job once: AES-GCM per call would cost more than the HMAC that needs it. */
-  private readonly openedSecrets = new BoundedCache<string>(100_000);
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     private readonly clock: DbClock,
     env: ConfigService<Environment, true>,
-    private readonly secrets: SecretBox,
+    private readonly secrets: OpenedSigningSecrets,
     @Optional() @Inject(CALLBACK_RESOLVER) resolver?: CallbackResolver,
   ) {
     this.allowPrivateNetworks = env.get('CALLBACK_ALLOW_PRIVATE_NETWORKS', { infer: true }) === true;
@@ -114,7 +112,7 @@ export class HttpExecutor implements OnApplicationShutdown {
     if (typeof destination === 'string') return Promise.resolve(finish({ status: 'failed', error: destination }));
     let signingSecret: string;
     try {
-      signingSecret = this.openedSecrets.get(execution.signingSecret, (sealed) => this.secrets.open(sealed));
+      signingSecret = this.secrets.open(execution.signingSecret);
     } catch (error) {
       return Promise.resolve(
         finish({ status: 'failed', error: `cannot sign the callback: ${(error as Error).message}` }),

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Environment } from '../config/environment';
 import { resealSigningSecrets } from './reseal-signing-secrets';
+import { OpenedSigningSecrets } from './opened-signing-secrets';
 import { SecretBox } from './secret-box';
 
 /** Seals legacy plaintext secrets and those under a previous key at start; a no-op once done. */
@@ -39,8 +40,9 @@ export class SigningSecretsResealer implements OnApplicationBootstrap {
       inject: [ConfigService],
       useFactory: (config: ConfigService<Environment, true>) => SecretBox.fromConfig(config),
     },
+    OpenedSigningSecrets,
     SigningSecretsResealer,
   ],
-  exports: [SecretBox],
+  exports: [SecretBox, OpenedSigningSecrets],
 })
 export class SecretsModule {}
