@@ -43,14 +43,14 @@ const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 /**
  * Signing secrets sealed as the API stores them (AES-256-GCM under the key the replicas
  * derive from BENCH_JWT_SECRET), so every fire pays for opening one as it does in
- * production. Distinct per job up to 200,000 jobs; beyond, a pool is reused (scale runs,
+ * production. Distinct per job up to 50,000 jobs; beyond, a pool is reused (scale runs,
  * where few jobs are due).
  */
 function sealedSecrets(count) {
   const require = createRequire(import.meta.url);
   const { SecretBox } = require(resolve(process.env.BENCH_MAIN ? dirname(process.env.BENCH_MAIN) : 'dist/api/apps/api/src', 'secrets/secret-box.js'));
   const box = new SecretBox(BENCH_JWT_SECRET);
-  return Array.from({ length: Math.min(count, 200_000) }, () => box.seal(randomBytes(16).toString('hex')));
+  return Array.from({ length: Math.min(count, 50_000) }, () => box.seal(randomBytes(16).toString('hex')));
 }
 
 export async function startReplica(databaseUrl, extraEnv = {}) {
