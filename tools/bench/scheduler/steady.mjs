@@ -73,6 +73,17 @@ for (const [name, run] of contenders) {
     const { arrivals } = await sink.stats();
     const inWindow = arrivals.filter(([, , scheduledFor]) => scheduledFor >= windowStart && scheduledFor <= windowEnd);
     const lateness = inWindow.map(([receivedAt, , scheduledFor]) => receivedAt - scheduledFor).sort((a, b) => a - b);
+    // BENCH_WORST=1: the seconds with the latest arrivals, to tell one slow call from a stalled instant.
+    if (process.env.BENCH_WORST) {
+      const bySecond = new Map();
+      for (const [receivedAt, , scheduledFor] of inWindow) {
+        const late = bySecond.get(scheduledFor) ?? [];
+        late.push(receivedAt - scheduledFor);
+        bySecond.set(scheduledFor, late);
+      }
+      const worst = [...bySecond].sort((a, b) => Math.max(...b[1]) - Math.max(...a[1])).slice(0, 5);
+      for (const [at, late] of worst) console.log(new Date(at).toISOString(), late.sort((a, b) => a - b).join(' '));
+    }
     const seen = new Set(inWindow.map(([, id, scheduledFor]) => `${id}@${scheduledFor}`));
     // Each schedule fires once a second (its own phase for BullMQ): per schedule, every
     // second between its first and last occurrence in the window must be there once; a
