@@ -5,6 +5,7 @@ import { HandlerExecutor } from '../executor/handler-executor';
 import { HttpExecutor } from '../executor/http-executor';
 import { executionLogFields } from '../logging/execution-log';
 import { LogRateLimit } from '../logging/log-rate-limit';
+import { LocalQueue } from './local-queue';
 import { DbClock } from './db-clock';
 import { ExecutionsRepository, FinishedExecution } from './executions.repository';
 import { retryDelayMs } from './retry-policy';
@@ -61,7 +62,7 @@ export class WorkerPool {
   private reservedSlots = 0;
   private reservedQueued = 0;
   /** Executions the local leader committed `running` for this replica that wait for a free slot (FIFO). */
-  private readonly queued = new Map<string, ClaimedExecution>();
+  private readonly queued = new LocalQueue();
   private rateWindowStart = 0;
   private rateWindowCount = 0;
   private finishedPerSecond = 0;
@@ -153,7 +154,7 @@ export class WorkerPool {
       if (execution.executionType === 'AT_MOST_ONCE') this.launch(execution);
     }
     for (const execution of executions) {
-      if (execution.executionType !== 'AT_MOST_ONCE') this.queued.set(execution.id, execution);
+      if (execution.executionType !== 'AT_MOST_ONCE') this.queued.add(execution);
     }
     this.pump();
   }
@@ -193,7 +194,7 @@ export class WorkerPool {
   async drain(graceMs: number): Promise<void> {
     this.stopClaiming();
     // Never started here: back to the queue (any type) at once, so another replica runs them.
-    const unstarted = [...this.queued.keys()];
+    const unstarted = this.queued.ids();
     this.queued.clear();
     if (unstarted.length > 0) {
       await this.executions
@@ -261,9 +262,8 @@ export class WorkerPool {
   private pump(): void {
     if (this.queued.size === 0) return;
     while (this.queued.size > 0 && this.inFlight.size + this.reservedSlots < this.config.workerConcurrency) {
-      const execution = this.queued.values().next().value as ClaimedExecution;
-      this.queued.delete(execution.id);
-      this.launch(execution, true);
+      const execution = this.queued.shift();
+      if (execution) this.launch(execution, true);
     }
     if (this.queued.size === 0) this.wake();
   }
@@ -275,8 +275,7 @@ export class WorkerPool {
   private async releaseExcessQueued(): Promise<void> {
     const excess = this.inFlight.size + this.queued.size - this.localLimit();
     if (excess <= 0) return;
-    const newest = [...this.queued.keys()].slice(-excess);
-    for (const id of newest) this.queued.delete(id);
+    const newest = this.queued.takeNewest(excess);
     await this.executions
       .releaseUnstarted(this.config.replicaId, newest)
       .catch((error: Error) => this.logger.error(`could not release queued executions: ${error.message}`));
@@ -447,7 +446,7 @@ export class WorkerPool {
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = [...this.inFlight.keys(), ...this.queued.keys(), ...this.results.map((result) => result.execution.id)];
+    const ids = [...this.inFlight.keys(), ...this.queued.ids(), ...this.results.map((result) => result.execution.id)];
     if (ids.length === 0) return;
     try {
       // Once less than margin + two periods is left, renewed to margin + three periods: as much
