@@ -77,7 +77,7 @@ export function schedulerConfigFrom(config: ConfigService<Environment, true>): S
     reaperMs: 1_000,
     retentionEveryMs: 60_000,
     retentionBatchSize: 5_000,
-    clockSyncMs: 5_000,
+    clockSyncMs: 15_000,
     defaultTimeoutMs: 30_000,
     responseExcerptBytes: 4_096,
   };
