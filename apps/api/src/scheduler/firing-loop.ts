@@ -63,7 +63,11 @@ export class FiringLoop {
         // A burst whose jobs are all locked by someone else: do not spin until they are free.
         if (burstPass && firedInPass === 0) await this.sleep(50, leadership.deposed);
         if (leadership.deposed.aborted) break;
-        const due = await this.firing.earliestDue(leadership.session, BURST_COUNT_LIMIT);
+        const due = await this.firing.earliestDue(
+          leadership.session,
+          BURST_COUNT_LIMIT,
+          this.config.burstFireAheadMaxMs + this.config.maxSleepMs,
+        );
         let waitMs = this.config.maxSleepMs;
         if (due !== null) {
           const aheadMs = this.aheadOf(due.dueTogether);

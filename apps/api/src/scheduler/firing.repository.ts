@@ -169,18 +169,25 @@ export class FiringRepository {
 
   /**
    * When (database clock, epoch ms) the earliest active job is due, and how many active jobs
-   * that may be fired early (see selectDueJobs) are due by then, counted up to `countLimit`;
-   * null when none is scheduled.
+   * that may be fired early (see selectDueJobs) are due by then, counted up to `countLimit`
+   * and only when that instant is within `countWithinMs` (a far-off instant is not counted
+   * at every wake-up); null when none is scheduled.
    */
-  async earliestDue(session: Client, countLimit: number): Promise<{ dueAtMs: number; dueTogether: number } | null> {
+  async earliestDue(
+    session: Client,
+    countLimit: number,
+    countWithinMs: number,
+  ): Promise<{ dueAtMs: number; dueTogether: number } | null> {
     const { rows } = await session.query<{ due_ms: string | null; due_together: number }>(
       `WITH earliest AS (SELECT min(next_run_at) AS at FROM jobs WHERE status = 'active')
        SELECT (extract(epoch FROM at) * 1000)::float8::text AS due_ms,
-              (SELECT count(*)::int FROM (SELECT 1 FROM jobs WHERE status = 'active' AND next_run_at <= earliest.at
-                                            AND concurrency = 'allow' AND execution_type = 'AT_LEAST_ONCE'
-                                          LIMIT $1) due) AS due_together
+              CASE WHEN at <= clock_timestamp() + $2 * interval '1 millisecond' THEN
+                (SELECT count(*)::int FROM (SELECT 1 FROM jobs WHERE status = 'active' AND next_run_at <= earliest.at
+                                              AND concurrency = 'allow' AND execution_type = 'AT_LEAST_ONCE'
+                                            LIMIT $1) due)
+              ELSE 0 END AS due_together
        FROM earliest`,
-      [countLimit],
+      [countLimit, countWithinMs],
     );
     return rows[0].due_ms === null ? null : { dueAtMs: Number(rows[0].due_ms), dueTogether: rows[0].due_together };
   }
