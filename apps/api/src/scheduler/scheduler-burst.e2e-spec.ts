@@ -1,7 +1,5 @@
 import { Client } from 'pg';
-import { Replica, startReplica } from '../../test/replicas';
-import { createTestDatabase, TestDatabase } from '../../test/test-database';
-import { insertUser, Sink, sleep, startSink, waitFor } from './scheduler.test-fixtures';
+import { ReplicaBed, Sink, sleep, startReplicaBed, waitFor } from './scheduler.test-fixtures';
 
 interface Row {
   job_id: string;
@@ -18,11 +16,10 @@ interface Row {
  * gives the excess back when another replica starts dispatching.
  */
 describe('scheduler: bursts', () => {
-  let database: TestDatabase;
+  let bed: ReplicaBed;
   let sink: Sink;
   let db: Client;
   let ownerId: string;
-  const replicas: Replica[] = [];
   let delayMs = 0;
 
   /** `count` once-jobs named `${prefix}-<i>` due at `at`, in one statement. */
@@ -62,26 +59,15 @@ describe('scheduler: bursts', () => {
   const nextWholeSecondAfter = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 1000) * 1000);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    sink = await startSink();
+    bed = await startReplicaBed();
+    ({ sink, db, ownerId } = bed);
     sink.respond = (_call, res) => setTimeout(() => res.writeHead(200).end('ok'), delayMs);
-    // An API-only replica migrates the database; it never leads or claims.
-    replicas.push(await startReplica(database, 'api-only', { SCHEDULER_ENABLED: 'false' }));
-    db = new Client({ connectionString: database.url });
-    await db.connect();
-    ownerId = await insertUser(db);
   });
 
-  afterAll(async () => {
-    for (const replica of replicas) await replica.close();
-    await db?.end();
-    await sink?.close();
-    await database?.drop();
-  });
+  afterAll(() => bed?.close());
 
   it('fires 8,000 jobs sharing an instant early, calls none before it; forbid and AT_MOST_ONCE jobs wait for the usual window', async () => {
-    const replica = await startReplica(database, 'b1');
-    replicas.push(replica);
+    const replica = await bed.start('b1');
     const at = nextWholeSecondAfter(3_000);
     await burstJobs('burst', 8_000, at);
     await burstJobs('forbid', 3, at, { concurrency: 'forbid' });
@@ -110,8 +96,7 @@ describe('scheduler: bursts', () => {
   }, 60_000);
 
   it('a replica alone queues a whole burst; when another starts dispatching, the excess goes back to pending and each job runs once', async () => {
-    const first = await startReplica(database, 'b2', { WORKER_CONCURRENCY: '2' });
-    replicas.push(first);
+    const first = await bed.start('b2', { WORKER_CONCURRENCY: '2' });
     delayMs = 200;
     const at = nextWholeSecondAfter(1_500);
     await burstJobs('rebalance', 120, at);
@@ -122,8 +107,7 @@ describe('scheduler: bursts', () => {
     }, 10_000);
     expect(fired.every((row) => row.status === 'running' && row.replica_id === 'b2')).toBe(true);
 
-    const second = await startReplica(database, 'b3', { WORKER_CONCURRENCY: '20' });
-    replicas.push(second);
+    const second = await bed.start('b3', { WORKER_CONCURRENCY: '20' });
     const done = await waitFor(async () => {
       const rows = await rowsOf('rebalance');
       return rows.every((row) => row.status === 'succeeded') ? rows : null;

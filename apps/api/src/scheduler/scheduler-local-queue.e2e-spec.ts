@@ -1,7 +1,5 @@
 import { Client } from 'pg';
-import { Replica, startReplica } from '../../test/replicas';
-import { createTestDatabase, TestDatabase } from '../../test/test-database';
-import { insertJobs, insertUser, Sink, sleep, startSink, waitFor } from './scheduler.test-fixtures';
+import { insertJobs, ReplicaBed, Sink, sleep, startReplicaBed, waitFor } from './scheduler.test-fixtures';
 
 interface Row {
   job_id: string;
@@ -18,11 +16,10 @@ interface Row {
  * lease and queued in memory (AT_LEAST_ONCE only), started as slots free up.
  */
 describe('scheduler: the leader’s local queue', () => {
-  let database: TestDatabase;
+  let bed: ReplicaBed;
   let sink: Sink;
   let db: Client;
   let ownerId: string;
-  const replicas: Replica[] = [];
   let active = 0;
   let mostActive = 0;
   let delayMs = 0;
@@ -51,8 +48,8 @@ describe('scheduler: the leader’s local queue', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    sink = await startSink();
+    bed = await startReplicaBed();
+    ({ sink, db, ownerId } = bed);
     sink.respond = (_call, res) => {
       active += 1;
       mostActive = Math.max(mostActive, active);
@@ -61,23 +58,12 @@ describe('scheduler: the leader’s local queue', () => {
         res.writeHead(200).end('ok');
       }, delayMs);
     };
-    // An API-only replica migrates the database; it never leads or claims.
-    replicas.push(await startReplica(database, 'api-only', { SCHEDULER_ENABLED: 'false' }));
-    db = new Client({ connectionString: database.url });
-    await db.connect();
-    ownerId = await insertUser(db);
   });
 
-  afterAll(async () => {
-    for (const replica of replicas) await replica.close();
-    await db?.end();
-    await sink?.close();
-    await database?.drop();
-  });
+  afterAll(() => bed?.close());
 
   it('runs a burst larger than its slots on its own, within WORKER_CONCURRENCY, each once, with real start times', async () => {
-    const replica = await startReplica(database, 'q1', { WORKER_CONCURRENCY: '4' });
-    replicas.push(replica);
+    const replica = await bed.start('q1', { WORKER_CONCURRENCY: '4' });
     delayMs = 20;
     mostActive = 0;
     const jobs = [...(await onceJobs('burst', 40, 'AT_LEAST_ONCE')), ...(await onceJobs('amo', 6, 'AT_MOST_ONCE'))];
@@ -104,8 +90,7 @@ describe('scheduler: the leader’s local queue', () => {
   }, 30_000);
 
   it('puts queued executions back to pending at shutdown; another replica runs each exactly once', async () => {
-    const first = await startReplica(database, 'q2', { WORKER_CONCURRENCY: '2', SCHEDULER_SHUTDOWN_GRACE_MS: '100' });
-    replicas.push(first);
+    const first = await bed.start('q2', { WORKER_CONCURRENCY: '2', SCHEDULER_SHUTDOWN_GRACE_MS: '100' });
     delayMs = 1_500;
     const jobs = await onceJobs('drain', 12, 'AT_LEAST_ONCE');
     // Fired: 2 calls in flight, the other 10 queued in memory as `running` under q2's lease.
@@ -126,8 +111,7 @@ describe('scheduler: the leader’s local queue', () => {
     );
 
     delayMs = 0;
-    const second = await startReplica(database, 'q3');
-    replicas.push(second);
+    const second = await bed.start('q3');
     const done = await waitFor(async () => {
       const current = await rowsOf(jobs);
       return current.every((row) => row.status === 'succeeded') ? current : null;

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
+import { Replica, startReplica } from '../../test/replicas';
+import { createTestDatabase, TestDatabase } from '../../test/test-database';
 
 export interface SinkCall {
   receivedAt: number;
@@ -177,4 +179,43 @@ export async function waitFor<T>(
       throw new Error(`condition not met within ${timeoutMs} ms (last value: ${JSON.stringify(last)})`);
     await sleep(intervalMs);
   }
+}
+
+/**
+ * Replicas on one fresh database: an API-only replica (never leads or claims) has migrated
+ * it; `db` is a plain client, `ownerId` a user who owns the jobs. `start` adds a replica that
+ * `close` stops with the rest before dropping the database.
+ */
+export interface ReplicaBed {
+  database: TestDatabase;
+  sink: Sink;
+  db: Client;
+  ownerId: string;
+  start(replicaId: string, overrides?: Record<string, string>): Promise<Replica>;
+  close(): Promise<void>;
+}
+
+export async function startReplicaBed(): Promise<ReplicaBed> {
+  const database = await createTestDatabase();
+  const sink = await startSink();
+  const replicas: Replica[] = [await startReplica(database, 'api-only', { SCHEDULER_ENABLED: 'false' })];
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
+  return {
+    database,
+    sink,
+    db,
+    ownerId: await insertUser(db),
+    start: async (replicaId, overrides) => {
+      const replica = await startReplica(database, replicaId, overrides);
+      replicas.push(replica);
+      return replica;
+    },
+    close: async () => {
+      for (const replica of replicas) await replica.close();
+      await db.end();
+      await sink.close();
+      await database.drop();
+    },
+  };
 }
