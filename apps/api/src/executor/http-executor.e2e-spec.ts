@@ -109,6 +109,28 @@ describe('HttpExecutor calls', () => {
     expect(verified).toBe(true);
   });
 
+  it('a request prepared ahead is sent as built, stamped and signed for the second it is sent in', async () => {
+    const nowSecond = () => Math.floor(Date.now() / 1000);
+    const dueThisSecond = { ...execution({ body: { n: 1 } }), scheduledFor: new Date(nowSecond() * 1000) };
+    const dueLongAgo = { ...execution({ body: { n: 2 } }), scheduledFor: new Date((nowSecond() - 60) * 1000) };
+    executor.prepare(dueThisSecond);
+    executor.prepare(dueLongAgo);
+    const sentIn = [nowSecond()];
+    await executor.run(dueThisSecond, new CallControl());
+    await executor.run(dueLongAgo, new CallControl());
+    sentIn.push(nowSecond());
+    expect(calls.map((call) => call.body)).toEqual(['{"n":1}', '{"n":2}']);
+    for (const [index, received] of calls.entries()) {
+      const timestamp = Number(received.headers['x-zer08-timestamp']);
+      // Never the due second of the one prepared a minute ahead: the second it went out.
+      expect(timestamp).toBeGreaterThanOrEqual(sentIn[0]);
+      expect(timestamp).toBeLessThanOrEqual(sentIn[1]);
+      expect(received.headers['x-zer08-execution-id']).toBe([dueThisSecond, dueLongAgo][index].id);
+      const signature = { timestamp: String(timestamp), signature: received.headers['x-zer08-signature'] as string };
+      expect(verifyDelivery(sealedSecret, signature, received.body)).toBe(true);
+    }
+  });
+
   it('keeps the first 4 KB and cuts the connection once over 1 MB more has been drained', async () => {
     respond = (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });

@@ -37,6 +37,8 @@ export class HttpExecutor implements OnApplicationShutdown {
   private readonly allowPrivateNetworks: boolean;
   /** Parsed per callback URL once: `new URL` per call showed in profiles. */
   private readonly destinations = new BoundedCache<Destination | string>(10_000);
+  /** Requests built ahead of their instant, by execution (see prepare). */
+  private readonly prepared = new WeakMap<ClaimedExecution, CallRequest | { refused: string }>();
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
@@ -100,43 +102,32 @@ export class HttpExecutor implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Builds a call's request ahead of its instant (a fire lands up to a few seconds early in
+   * a burst): parsed destination, opened secret, body, headers and the signature for the
+   * second it is due, so that at the instant only the send is left.
+   */
+  prepare(execution: ClaimedExecution): void {
+    if (execution.target.kind !== 'http' || this.prepared.has(execution)) return;
+    this.prepared.set(execution, this.requestFor(execution, Math.floor(execution.scheduledFor.getTime() / 1000)));
+  }
+
   run(execution: ClaimedExecution, control: CallControl): Promise<ExecutionOutcome> {
-    const target = execution.target as HttpTarget;
     const startedAt = performance.now();
     const finish = (outcome: Omit<ExecutionOutcome, 'finishedAt' | 'durationMs'>): ExecutionOutcome => ({
       ...outcome,
       finishedAt: new Date(this.clock.now()),
       durationMs: Math.round(performance.now() - startedAt),
     });
-    const destination = this.destinations.get(target.url, (url) => parseDestination(url, this.allowPrivateNetworks));
-    if (typeof destination === 'string') return Promise.resolve(finish({ status: 'failed', error: destination }));
-    let signingSecret: string;
-    try {
-      signingSecret = this.secrets.open(execution.signingSecret);
-    } catch (error) {
-      return Promise.resolve(
-        finish({ status: 'failed', error: `cannot sign the callback: ${(error as Error).message}` }),
-      );
-    }
-    const { body, contentType } = serializeBody(target.body);
-    const timestamp = Math.floor(this.clock.now() / 1000);
-    const headers = userHeaders(target.headers, contentType);
-    headers.push(
-      'user-agent',
-      'ZER08-Scheduler/1',
-      'idempotency-key',
-      `${execution.jobId}:${execution.scheduledFor.toISOString()}`,
-      'x-zer08-execution-id',
-      execution.id,
-      'x-zer08-attempt',
-      String(execution.attempt),
-      'x-zer08-timestamp',
-      String(timestamp),
-      'x-zer08-signature',
-      signDelivery(signingSecret, timestamp, body),
-    );
-    const method = (target.method ?? 'POST').toUpperCase();
-    const timeoutMs = timeoutOf(target, this.config.defaultTimeoutMs);
+    const second = Math.floor(this.clock.now() / 1000);
+    const request = this.prepared.get(execution) ?? this.requestFor(execution, second);
+    this.prepared.delete(execution);
+    if ('refused' in request) return Promise.resolve(finish({ status: 'failed', error: request.refused }));
+    // The timestamp is always the second the call is sent: one signed ahead for another second is redone.
+    const signature =
+      request.signedSecond === second ? request.signature : signDelivery(request.secret, second, request.body);
+    const headers = request.headers.concat('x-zer08-timestamp', String(second), 'x-zer08-signature', signature);
+    const { destination, method, body, timeoutMs } = request;
     return new Promise<ExecutionOutcome>((resolve) => {
       const timer = setTimeout(
         () => control.abort(new CallAborted('timeout', `no complete response within ${timeoutMs} ms`)),
@@ -162,6 +153,52 @@ export class HttpExecutor implements OnApplicationShutdown {
       );
     });
   }
+
+  private requestFor(execution: ClaimedExecution, second: number): CallRequest | { refused: string } {
+    const target = execution.target as HttpTarget;
+    const destination = this.destinations.get(target.url, (url) => parseDestination(url, this.allowPrivateNetworks));
+    if (typeof destination === 'string') return { refused: destination };
+    let secret: string;
+    try {
+      secret = this.secrets.open(execution.signingSecret);
+    } catch (error) {
+      return { refused: `cannot sign the callback: ${(error as Error).message}` };
+    }
+    const { body, contentType } = serializeBody(target.body);
+    const headers = userHeaders(target.headers, contentType);
+    headers.push(
+      'user-agent',
+      'ZER08-Scheduler/1',
+      'idempotency-key',
+      `${execution.jobId}:${execution.scheduledFor.toISOString()}`,
+      'x-zer08-execution-id',
+      execution.id,
+      'x-zer08-attempt',
+      String(execution.attempt),
+    );
+    return {
+      destination,
+      method: (target.method ?? 'POST').toUpperCase(),
+      body,
+      headers,
+      timeoutMs: timeoutOf(target, this.config.defaultTimeoutMs),
+      secret,
+      signedSecond: second,
+      signature: signDelivery(secret, second, body),
+    };
+  }
+}
+
+/** Everything a callback's request needs but its timestamp and, when sent in another second, its signature. */
+interface CallRequest {
+  destination: Destination;
+  method: string;
+  body: string;
+  headers: string[];
+  timeoutMs: number;
+  secret: string;
+  signedSecond: number;
+  signature: string;
 }
 
 /**

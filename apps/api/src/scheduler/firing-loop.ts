@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { OpenedSigningSecrets } from '../secrets/opened-signing-secrets';
 import { DbClock } from './db-clock';
 import { executionOf } from './execution-rows';
 import { DueJobRow, FiringRepository, NewExecution } from './firing.repository';
@@ -39,7 +38,6 @@ export class FiringLoop {
     private readonly workers: WorkerPool,
     private readonly clock: DbClock,
     private readonly metrics: SchedulerMetrics,
-    private readonly signingSecrets: OpenedSigningSecrets,
   ) {}
 
   /** A job was created or changed: re-read the earliest due time now. */
@@ -157,7 +155,6 @@ export class FiringLoop {
       const mine = inserted.flatMap((row) => {
         const job = jobs.get(row.job_id);
         if (row.status !== 'running' || !job || !row.started_at) return [];
-        this.signingSecrets.prepare(job.signing_secret);
         return [executionOf(job, row.id, row.scheduled_for, row.started_at)];
       });
       this.workers.runReserved(mine, reservation);

@@ -150,6 +150,8 @@ export class WorkerPool {
    */
   runReserved(executions: ClaimedExecution[], reservation: Reservation): void {
     this.unreserve(reservation);
+    // Fired ahead of their instant: build the requests now, while there is time to spare.
+    for (const execution of executions) this.http.prepare(execution);
     for (const execution of executions) {
       if (execution.executionType === 'AT_MOST_ONCE') this.launch(execution);
     }

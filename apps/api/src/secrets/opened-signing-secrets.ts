@@ -4,9 +4,8 @@ import { SecretBox } from './secret-box';
 
 /**
  * Signing secrets opened once per replica and kept in memory: AES-GCM per call would cost
- * more than the HMAC that needs the secret. The leader opens those of the executions it
- * keeps for its own workers while firing (ahead of the instant for a burst), so the calls
- * find them ready.
+ * more than the HMAC that needs the secret. The executor opens those of calls fired ahead
+ * of their instant when it prepares their requests, so the calls find them ready.
  */
 @Injectable()
 export class OpenedSigningSecrets {
@@ -17,14 +16,5 @@ export class OpenedSigningSecrets {
   /** The plaintext of a stored (sealed or legacy plaintext) secret; throws SecretBoxError. */
   open(stored: string): string {
     return this.opened.get(stored, (sealed) => this.box.open(sealed));
-  }
-
-  /** Opens now what a call will need soon; a secret that cannot be opened fails that call instead. */
-  prepare(stored: string): void {
-    try {
-      this.open(stored);
-    } catch {
-      /* reported by the call that needs it */
-    }
   }
 }
