@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { startSink, printTable } from './harness.mjs';
 import { bullMq, ceiling, graphileWorker, pgBoss } from './peers.mjs';
+import { recordingFloor } from './recording-floor.mjs';
 import { zer08Burst } from './zer08.mjs';
 
 const { values } = parseArgs({
@@ -18,6 +19,7 @@ const total = Number(values.total);
 const concurrency = Number(values.concurrency);
 const contenders = [
   ['ceiling (undici, no library)', ceiling],
+  ['recording floor (ceiling + signature + ZER08 result writes)', recordingFloor],
   ['zer08', zer08Burst],
   ['graphile-worker 0.18', graphileWorker],
   ['pg-boss 12', pgBoss],

@@ -53,13 +53,16 @@ export function callbackAgent(connections) {
   return new Agent({ connections, pipelining: 1, keepAliveTimeout: 30_000 });
 }
 
-/** The one call every contender makes for a job: POST a small JSON body, read the answer. */
-export async function deliver(agent, url, id) {
+/**
+ * The one call every contender makes for a job: POST a small JSON body, read the answer.
+ * `extra` (the recording floor's delivery headers) adds headers and may replace the body.
+ */
+export async function deliver(agent, url, id, extra = {}) {
   const { statusCode, body } = await request(url, {
     method: 'POST',
     dispatcher: agent,
-    headers: { 'content-type': 'application/json', 'x-bench-id': String(id) },
-    body: JSON.stringify({ id }),
+    headers: { 'content-type': 'application/json', 'x-bench-id': String(id), ...extra.headers },
+    body: extra.body ?? JSON.stringify({ id }),
   });
   await body.dump();
   if (statusCode >= 300) throw new Error(`sink answered ${statusCode}`);
