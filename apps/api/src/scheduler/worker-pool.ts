@@ -338,8 +338,15 @@ export class WorkerPool {
     const entry = this.inFlight.get(execution.id);
     if (entry?.calledAt) entry.calledAt = new Date(Math.max(this.clock.now(), execution.startedAt.getTime()));
     this.metrics.callStarted(execution, this.clock.now());
-    const executor =
-      execution.target?.kind === 'handler' ? this.handlers : execution.target?.kind === 'http' ? this.http : null;
+    if (execution.target?.kind === 'http') {
+      try {
+        this.http.start(execution, control, (outcome) => this.finish(execution, control, outcome));
+      } catch (error) {
+        this.finish(execution, control, this.crashed(execution, error as Error));
+      }
+      return;
+    }
+    const executor = execution.target?.kind === 'handler' ? this.handlers : null;
     const run = executor
       ? executor.run(execution, control)
       : Promise.resolve<ExecutionOutcome>({
@@ -349,16 +356,18 @@ export class WorkerPool {
           durationMs: 0,
         });
     void run
-      .catch((error: Error): ExecutionOutcome => {
-        this.logger.error({ msg: 'executor crashed', ...executionLogFields(execution) }, error.stack);
-        return {
-          status: 'failed',
-          error: `executor crashed: ${error.message}`,
-          finishedAt: new Date(this.clock.now()),
-          durationMs: 0,
-        };
-      })
+      .catch((error: Error) => this.crashed(execution, error))
       .then((outcome) => this.finish(execution, control, outcome));
+  }
+
+  private crashed(execution: ClaimedExecution, error: Error): ExecutionOutcome {
+    this.logger.error({ msg: 'executor crashed', ...executionLogFields(execution) }, error.stack);
+    return {
+      status: 'failed',
+      error: `executor crashed: ${error.message}`,
+      finishedAt: new Date(this.clock.now()),
+      durationMs: 0,
+    };
   }
 
   private finish(execution: ClaimedExecution, control: CallControl, outcome: ExecutionOutcome): void {
