@@ -1,6 +1,7 @@
 // Shared plumbing for the scheduler benchmarks: the sink process, one keep-alive undici
 // agent per contender, timing helpers and the results table.
 import { fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 
@@ -28,6 +29,7 @@ export async function startSink() {
   return {
     url: `http://127.0.0.1:${port}/hook`,
     port,
+    pid: child.pid,
     reset: () => call('reset'),
     stats: () => call('stats'),
     /** How many calls arrived (cheap: no arrival list crosses the IPC channel). */
@@ -66,6 +68,37 @@ export async function deliver(agent, url, id, extra = {}) {
   });
   await body.dump();
   if (statusCode >= 300) throw new Error(`sink answered ${statusCode}`);
+}
+
+/** User + system CPU time the processes have used so far (Linux /proc), in ms; gone ones count 0. */
+export function cpuMs(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      /* exited */
+    }
+  }
+  return total;
+}
+
+/** The Postgres server's processes on this machine (the benchmark database is local). */
+export function postgresPids() {
+  return readdirSync('/proc').filter((entry) => {
+    try {
+      return /^\d+$/.test(entry) && readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres';
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** CPU of each named process group from now until the returned function is called: `{ name: ms }`. */
+export function cpuMeter(groups) {
+  const start = Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, cpuMs(pids())]));
+  return () => Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, Math.round(cpuMs(pids()) - start[name])]));
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

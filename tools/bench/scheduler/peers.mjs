@@ -6,7 +6,7 @@ import { Queue, Worker } from 'bullmq';
 import { Logger as GraphileLogger, makeWorkerUtils, run as runGraphile } from 'graphile-worker';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
-import { BENCH_DATABASE_URL, BENCH_REDIS_URL, callbackAgent, deliver, sleep } from './harness.mjs';
+import { BENCH_DATABASE_URL, BENCH_REDIS_URL, callbackAgent, cpuMeter, deliver, sleep } from './harness.mjs';
 
 const redisConnection = () => {
   const url = new URL(BENCH_REDIS_URL);
@@ -24,6 +24,7 @@ async function waitUntil(predicate, timeoutMs) {
 export async function ceiling({ sink, total, concurrency }) {
   const agent = callbackAgent(concurrency);
   let next = 0;
+  const cpu = cpuMeter({ client: () => [process.pid], sink: () => [sink.pid] });
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -31,6 +32,7 @@ export async function ceiling({ sink, total, concurrency }) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  if (process.env.BENCH_TIMELINE) console.log(`ceiling CPU during its ${Math.round(seconds * 1000)} ms (ms): ${JSON.stringify(cpu())}`);
   await agent.close();
   return { seconds, recorded: total };
 }

@@ -1,8 +1,7 @@
 // ZER08 as a contender: real replica processes (cluster.mjs) on a fresh database, jobs
 // inserted in one statement, every fire POSTing to the shared sink.
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { sleep } from './harness.mjs';
+import { cpuMeter, postgresPids, sleep } from './harness.mjs';
 import { createBenchDatabase, insertJobs, startReplica } from './cluster.mjs';
 
 async function withDatabase(work) {
@@ -31,12 +30,6 @@ async function printTimeline(client, dueAt) {
   console.table(rows);
 }
 
-/** User + system CPU time a process has used so far (Linux /proc), in ms. */
-function processCpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
 /** Burst: `total` once-jobs all due at the same instant T; clock runs from T to the last recorded result. */
 export async function zer08Burst({ sink, total, concurrency }) {
   return withDatabase(async (database, client) => {
@@ -50,9 +43,11 @@ export async function zer08Burst({ sink, total, concurrency }) {
         nextRunAt: dueAt.toISOString(),
         url: sink.url,
       });
-      let cpuAtDue = null;
+      let cpuSinceDue = null;
       for (;;) {
-        if (cpuAtDue === null && Date.now() >= dueAt.getTime() - 300) cpuAtDue = processCpuMs(replica.pid);
+        if (cpuSinceDue === null && Date.now() >= dueAt.getTime() - 300) {
+          cpuSinceDue = cpuMeter({ replica: () => [replica.pid], postgres: postgresPids, sink: () => [sink.pid] });
+        }
         // Like the peers' runs: ask the database only once every call has arrived, so the
         // harness does not load Postgres (a count over the executions every 50 ms) mid-run.
         if ((await sink.count()) < total) {
@@ -67,8 +62,9 @@ export async function zer08Burst({ sink, total, concurrency }) {
         );
         if (row.done >= total) {
           if (process.env.BENCH_TIMELINE) {
+            const cpu = cpuSinceDue();
             await printTimeline(client, dueAt);
-            console.log(`replica CPU from the fire to the last result: ${Math.round(processCpuMs(replica.pid) - cpuAtDue)} ms`);
+            console.log(`CPU from 300 ms before T until every result was seen recorded (ms): ${JSON.stringify(cpu)}`);
           }
           return { seconds: (new Date(row.last).getTime() - dueAt.getTime()) / 1000, recorded: row.done };
         }
