@@ -342,7 +342,8 @@ export class WorkerPool {
       try {
         this.http.start(execution, control, (outcome) => this.finish(execution, control, outcome));
       } catch (error) {
-        this.finish(execution, control, this.crashed(execution, error as Error));
+        const outcome = this.crashed(execution, error as Error);
+        queueMicrotask(() => this.finish(execution, control, outcome));
       }
       return;
     }
