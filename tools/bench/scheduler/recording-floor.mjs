@@ -74,7 +74,6 @@ export async function recordingFloor({ sink, total, concurrency }) {
     };
 
     let next = 0;
-    let lastFinished = 0;
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -91,13 +90,13 @@ export async function recordingFloor({ sink, total, concurrency }) {
               'x-zer08-signature': `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
             },
           });
-          lastFinished = performance.now();
+          const finished = performance.now();
           results.push({
             execution: { id: row.id, startedAt: row.started_at },
             outcome: {
               status: 'succeeded',
               finishedAt: new Date(),
-              durationMs: Math.round(lastFinished - callStarted),
+              durationMs: Math.round(finished - callStarted),
               httpStatus: 200,
               responseExcerpt: 'ok',
             },
@@ -111,9 +110,10 @@ export async function recordingFloor({ sink, total, concurrency }) {
       if (!flushing) flush();
       await (flushing ?? sleep(5));
     }
+    const recordedAt = performance.now();
     await agent.close();
     if (written !== total) throw new Error(`only ${written} of ${total} results written`);
-    return { seconds: (lastFinished - started) / 1000, recorded: written };
+    return { seconds: (recordedAt - started) / 1000, recorded: written };
   } finally {
     await pool.end();
     await database.drop();

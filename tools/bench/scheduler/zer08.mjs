@@ -49,10 +49,10 @@ export async function zer08Burst({ sink, total, concurrency }) {
           cpuSinceDue = cpuMeter({ replica: () => [replica.pid], postgres: postgresPids, sink: () => [sink.pid] });
         }
         // Like the peers' runs: ask the database only once every call has arrived, so the
-        // harness does not load Postgres (a count over the executions every 50 ms) mid-run.
+        // harness does not load Postgres (a count over the executions every 20 ms) mid-run.
         if ((await sink.count()) < total) {
           if (Date.now() - dueAt.getTime() > 300_000) throw new Error(`only ${await sink.count()} of ${total} delivered after 300 s`);
-          await sleep(50);
+          await sleep(20);
           continue;
         }
         const {
@@ -61,15 +61,19 @@ export async function zer08Burst({ sink, total, concurrency }) {
           `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done, max(finished_at) AS last FROM executions`,
         );
         if (row.done >= total) {
+          // As for the peers, the clock stops when every result is seen committed (polled every
+          // 20 ms), not at the last call's end: recording is part of the work measured.
+          const seenRecordedAt = Date.now();
           if (process.env.BENCH_TIMELINE) {
             const cpu = cpuSinceDue();
             await printTimeline(client, dueAt);
             console.log(`CPU from 300 ms before T until every result was seen recorded (ms): ${JSON.stringify(cpu)}`);
+            console.log(`last call finished at T + ${new Date(row.last).getTime() - dueAt.getTime()} ms, every result seen recorded at T + ${seenRecordedAt - dueAt.getTime()} ms`);
           }
-          return { seconds: (new Date(row.last).getTime() - dueAt.getTime()) / 1000, recorded: row.done };
+          return { seconds: (seenRecordedAt - dueAt.getTime()) / 1000, recorded: row.done };
         }
         if (Date.now() - dueAt.getTime() > 300_000) throw new Error(`only ${row.done} of ${total} recorded after 300 s`);
-        await sleep(50);
+        await sleep(20);
       }
     } finally {
       await replica.stop();
