@@ -36,7 +36,7 @@ export async function zer08Burst({ sink, total, concurrency }) {
     const replica = await startReplica(database.url, { WORKER_CONCURRENCY: String(concurrency) });
     try {
       await client.connect();
-      const dueAt = new Date(Math.ceil((Date.now() + 4_000) / 1000) * 1000);
+      const dueAt = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
       await insertJobs(client, {
         count: total,
         schedule: { kind: 'once', at: dueAt.toISOString() },

@@ -109,7 +109,11 @@ export class HttpExecutor implements OnApplicationShutdown {
    */
   prepare(execution: ClaimedExecution): void {
     if (execution.target.kind !== 'http' || this.prepared.has(execution)) return;
-    this.prepared.set(execution, this.requestFor(execution, Math.floor(execution.scheduledFor.getTime() / 1000)));
+    const dueSecond = Math.floor(execution.scheduledFor.getTime() / 1000);
+    const request = this.requestFor(execution, dueSecond);
+    // A burst's calls run on into the next second: sign for it too, while there is time to spare.
+    if (!('refused' in request)) request.nextSignature = signDelivery(request.secret, dueSecond + 1, request.body);
+    this.prepared.set(execution, request);
   }
 
   run(execution: ClaimedExecution, control: CallControl): Promise<ExecutionOutcome> {
@@ -126,11 +130,10 @@ export class HttpExecutor implements OnApplicationShutdown {
     const startedAt = performance.now();
     let returned = false;
     const finish = (outcome: Omit<ExecutionOutcome, 'finishedAt' | 'durationMs'>): void => {
-      const ended = {
-        ...outcome,
-        finishedAt: new Date(this.clock.now()),
-        durationMs: Math.round(performance.now() - startedAt),
-      };
+      // Completed in place (no spread copy): the outcome object is this call's own.
+      const ended = outcome as ExecutionOutcome;
+      ended.finishedAt = new Date(this.clock.now());
+      ended.durationMs = Math.round(performance.now() - startedAt);
       if (returned) settle(ended);
       else queueMicrotask(() => settle(ended));
     };
@@ -152,7 +155,11 @@ export class HttpExecutor implements OnApplicationShutdown {
     if ('refused' in request) return finish({ status: 'failed', error: request.refused });
     // The timestamp is always the second the call is sent: one signed ahead for another second is redone.
     const signature =
-      request.signedSecond === second ? request.signature : signDelivery(request.secret, second, request.body);
+      request.signedSecond === second
+        ? request.signature
+        : request.signedSecond + 1 === second && request.nextSignature !== undefined
+          ? request.nextSignature
+          : signDelivery(request.secret, second, request.body);
     const headers = request.headers.concat('x-zer08-timestamp', String(second), 'x-zer08-signature', signature);
     const { destination, method, body, timeoutMs } = request;
     const timer = setTimeout(
@@ -224,6 +231,8 @@ interface CallRequest {
   secret: string;
   signedSecond: number;
   signature: string;
+  /** For signedSecond + 1, when built ahead (prepare). */
+  nextSignature?: string;
 }
 
 /**

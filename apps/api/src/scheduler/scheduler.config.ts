@@ -66,7 +66,7 @@ export function schedulerConfigFrom(config: ConfigService<Environment, true>): S
     leaderLockKey: LEADER_LOCK_KEY,
     maxSleepMs: 1_000,
     fireAheadMs: 250,
-    burstFireAheadMaxMs: 2_000,
+    burstFireAheadMaxMs: 5_000,
     fireBatchSize: 2_000,
     claimBatchSize: 1_000,
     misfireToleranceMs: 5_000,
