@@ -1,9 +1,21 @@
 import type { ExecutionResponse, JobAuditEntry, JobResponse } from '@zer08/contracts';
 
+/**
+ * A job's run counters, kept in its narrow `job_runs` row (written after every result);
+ * usable wherever the statement's row is `jobs` (SELECT … FROM jobs, RETURNING of INSERT
+ * or UPDATE on jobs). A job inserted by the same statement has no counters yet: 0 and NULLs.
+ */
+const RUN_COLUMNS = ['call_count', 'last_run_at', 'last_status']
+  .map((column) => {
+    const value = `(SELECT r.${column} FROM job_runs r WHERE r.job_id = jobs.id)`;
+    return `${column === 'call_count' ? `COALESCE(${value}, 0)` : value} AS ${column}`;
+  })
+  .join(', ');
+
 /** The jobs columns every read returns (the signing secret never leaves the repository unasked). */
 export const JOB_COLUMNS = `id, owner_id, name, description, schedule, timezone, start_at, end_at, target, execution_type,
   max_attempts, backoff, initial_delay_ms, max_delay_ms, concurrency, misfire, catch_up_limit, history_retention_days,
-  status, status_before_delete, next_run_at, last_run_at, last_status, call_count, metadata, version, created_at, updated_at`;
+  status, status_before_delete, next_run_at, ${RUN_COLUMNS}, metadata, version, created_at, updated_at`;
 
 export interface JobRow {
   id: string;

@@ -4,6 +4,7 @@ import { CreateJobsAndExecutions1795500200000 } from './1795500200000-create-job
 import { RowLevelSecurity1795500300000 } from './1795500300000-row-level-security';
 import { ExecutionLateness1795500400000 } from './1795500400000-execution-lateness';
 import { LeanerExecutionWrites1795500500000 } from './1795500500000-leaner-execution-writes';
+import { JobRunCounters1795500800000 } from './1795500800000-job-run-counters';
 
 /** Every migration, oldest first. Listed explicitly so bundles and tests need no glob. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   RowLevelSecurity1795500300000,
   ExecutionLateness1795500400000,
   LeanerExecutionWrites1795500500000,
+  JobRunCounters1795500800000,
 ];

@@ -89,7 +89,8 @@ export class ExecutionsRepository {
   /**
    * Writes many results in one statement: each only if the row is still `running` under
    * this very claim (a cancel, a reaper or a newer claim wins), queues the next attempts
-   * of retried failures, and updates the jobs' last run, last status and call count.
+   * of retried failures, and updates the jobs' run counters (job_runs: last run, last
+   * status, call count).
    * Returns how many rows were written.
    */
   async writeResults(replicaId: string, finished: FinishedExecution[]): Promise<number> {
@@ -127,13 +128,13 @@ export class ExecutionsRepository {
          FROM written GROUP BY job_id
        ),
        touched AS (
-         UPDATE jobs j
-         SET call_count = j.call_count + per_job.calls,
-             last_run_at = GREATEST(j.last_run_at, per_job.last_run_at),
-             last_status = CASE WHEN j.last_run_at IS NULL OR per_job.last_run_at >= j.last_run_at
-                                THEN per_job.last_status ELSE j.last_status END
-         FROM per_job WHERE j.id = per_job.job_id
-         RETURNING j.id
+         UPDATE job_runs r
+         SET call_count = r.call_count + per_job.calls,
+             last_run_at = GREATEST(r.last_run_at, per_job.last_run_at),
+             last_status = CASE WHEN r.last_run_at IS NULL OR per_job.last_run_at >= r.last_run_at
+                                THEN per_job.last_status ELSE r.last_status END
+         FROM per_job WHERE r.job_id = per_job.job_id
+         RETURNING r.job_id
        )
        SELECT (SELECT count(*) FROM written)::text AS written,
               (SELECT count(*) FROM retried)::text AS retried,

@@ -149,11 +149,14 @@ export class FiringRepository {
   ): Promise<void> {
     if (advances.length === 0) return;
     await session.query(
-      `UPDATE jobs j
+      `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::boolean[]) AS u(id, next_run_at, unusable)),
+       marked AS (
+         UPDATE job_runs r SET last_status = 'schedule_error' FROM u WHERE r.job_id = u.id AND u.unusable
+       )
+       UPDATE jobs j
        SET next_run_at = u.next_run_at,
-           status = CASE WHEN u.unusable THEN 'paused' WHEN u.next_run_at IS NULL THEN 'completed' ELSE j.status END,
-           last_status = CASE WHEN u.unusable THEN 'schedule_error' ELSE j.last_status END
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::boolean[]) AS u(id, next_run_at, unusable)
+           status = CASE WHEN u.unusable THEN 'paused' WHEN u.next_run_at IS NULL THEN 'completed' ELSE j.status END
+       FROM u
        WHERE j.id = u.id`,
       [
         advances.map((a) => a.jobId),
