@@ -6,6 +6,33 @@ import { AuditRow, EXECUTION_COLUMNS, ExecutionRow, JOB_COLUMNS, JobRow } from '
 export const JOBS_CHANGED_CHANNEL = 'zer08_jobs_changed';
 /** Channel workers LISTEN on for executions to claim; the payload is the execution's job id. */
 export const EXECUTIONS_PENDING_CHANNEL = 'zer08_executions_pending';
+/** Channel every replica LISTENs on to drop an execution it holds; the payload is the execution's id. */
+export const EXECUTIONS_CANCELLED_CHANNEL = 'zer08_executions_cancelled';
+
+/** Statuses under which no occurrence may fire, not even one fired ahead before the change. */
+const STOPPED_STATUSES = new Set(['paused', 'deleted']);
+
+/**
+ * The executions the leader fired ahead of their instant (up to 250 ms, a burst up to 5 s)
+ * and nobody has called yet: workers hold a call until scheduled_for by the database clock,
+ * so one scheduled later than now was never made. Deleted rather than cancelled: the
+ * occurrence was never due, and a job resumed before the instant must be able to fire the
+ * same (job_id, scheduled_for, attempt) again, which a leftover row would swallow in the
+ * leader's ON CONFLICT DO NOTHING. The replica holding one drops it on the NOTIFY. Rows
+ * inserted by a fire transaction that held the job while this statement waited for it are
+ * not in this statement's snapshot and still fire (docs/scheduler.md, "Paused or deleted").
+ */
+const DROP_FIRED_AHEAD = `,
+       fired_ahead AS (
+         DELETE FROM executions e
+         USING updated
+         WHERE e.job_id = updated.id AND e.trigger = 'schedule' AND e.status IN ('pending', 'running')
+           AND e.scheduled_for > clock_timestamp()
+         RETURNING e.id
+       )`;
+/** In the main SELECT: a plain CTE nobody reads is never run, so its NOTIFYs would not be sent. */
+const NOTIFY_FIRED_AHEAD = `,
+         (SELECT count(pg_notify('${EXECUTIONS_CANCELLED_CHANNEL}', fired_ahead.id::text)) FROM fired_ahead)::int AS dropped_executions`;
 
 /** The columns a create or an update may write, with the SQL type their parameter is cast to. */
 const WRITABLE = {
@@ -204,7 +231,9 @@ export class JobsRepository {
 
   /**
    * Optimistic concurrency in one statement: the row changes only if `version` still matches;
-   * the audit row and the NOTIFY commit with it. Undefined when the version moved on.
+   * the audit row and the NOTIFY commit with it. A pause or delete also drops, in the same
+   * statement, the occurrences fired ahead that have not started (DROP_FIRED_AHEAD).
+   * Undefined when the version moved on.
    */
   async update(
     id: string,
@@ -218,6 +247,7 @@ export class JobsRepository {
       values.push(type === 'jsonb' && value !== null ? JSON.stringify(value) : value);
       return `${column} = $${values.length}::${type}`;
     });
+    const stops = STOPPED_STATUSES.has(changes.status as string);
     const { rows } = await this.database.query<JobRow>(
       `WITH updated AS (
          UPDATE jobs SET ${[...assignments, 'version = version + 1', 'updated_at = now()'].join(', ')}
@@ -226,8 +256,9 @@ export class JobsRepository {
        ),
        audit AS (
          INSERT INTO job_audit (job_id, actor_id, action, changes) SELECT id, $3::uuid, $4, $5::jsonb FROM updated
-       )
-       SELECT updated.*, pg_notify('${JOBS_CHANGED_CHANNEL}', updated.id::text)::text AS notified FROM updated`,
+       )${stops ? DROP_FIRED_AHEAD : ''}
+       SELECT updated.*, pg_notify('${JOBS_CHANGED_CHANNEL}', updated.id::text)::text AS notified${stops ? NOTIFY_FIRED_AHEAD : ''}
+       FROM updated`,
       values,
     );
     return rows[0];
