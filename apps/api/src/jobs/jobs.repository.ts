@@ -13,26 +13,18 @@ export const EXECUTIONS_CANCELLED_CHANNEL = 'zer08_executions_cancelled';
 const STOPPED_STATUSES = new Set(['paused', 'deleted']);
 
 /**
- * The executions the leader fired ahead of their instant (up to 250 ms, a burst up to 5 s)
- * and nobody has called yet: workers hold a call until scheduled_for by the database clock,
- * so one scheduled later than now was never made. Deleted rather than cancelled: the
- * occurrence was never due, and a job resumed before the instant must be able to fire the
- * same (job_id, scheduled_for, attempt) again, which a leftover row would swallow in the
- * leader's ON CONFLICT DO NOTHING. The replica holding one drops it on the NOTIFY. Rows
- * inserted by a fire transaction that held the job while this statement waited for it are
- * not in this statement's snapshot and still fire (docs/scheduler.md, "Paused or deleted").
+ * A pause or delete withdraws the occurrences the leader fired ahead of their instant (up to
+ * 250 ms, a burst up to 5 s) that are more than WITHDRAW_MARGIN away: workers hold a call
+ * until scheduled_for by the database clock, so none of them was called, and the margin
+ * leaves the NOTIFY time to reach the replica holding one before its instant (closer to
+ * it, the occurrence fires, as an ordinary job paused within its 250 ms fire-ahead does).
+ * Deleted rather than cancelled: the occurrence was never due, and a job resumed before
+ * the instant must be able to fire the same (job_id, scheduled_for, attempt) again, which a
+ * leftover row would swallow in the leader's ON CONFLICT DO NOTHING. Its own statement after
+ * the job's update (same transaction): a fire transaction that held the job while the update
+ * waited for it has committed by then, and a new statement's snapshot sees its rows.
  */
-const DROP_FIRED_AHEAD = `,
-       fired_ahead AS (
-         DELETE FROM executions e
-         USING updated
-         WHERE e.job_id = updated.id AND e.trigger = 'schedule' AND e.status IN ('pending', 'running')
-           AND e.scheduled_for > clock_timestamp()
-         RETURNING e.id
-       )`;
-/** In the main SELECT: a plain CTE nobody reads is never run, so its NOTIFYs would not be sent. */
-const NOTIFY_FIRED_AHEAD = `,
-         (SELECT count(pg_notify('${EXECUTIONS_CANCELLED_CHANNEL}', fired_ahead.id::text)) FROM fired_ahead)::int AS dropped_executions`;
+const WITHDRAW_MARGIN_MS = 250;
 
 /** The columns a create or an update may write, with the SQL type their parameter is cast to. */
 const WRITABLE = {
@@ -231,9 +223,9 @@ export class JobsRepository {
 
   /**
    * Optimistic concurrency in one statement: the row changes only if `version` still matches;
-   * the audit row and the NOTIFY commit with it. A pause or delete also drops, in the same
-   * statement, the occurrences fired ahead that have not started (DROP_FIRED_AHEAD).
-   * Undefined when the version moved on.
+   * the audit row and the NOTIFY commit with it. A pause or delete then withdraws the
+   * occurrences fired ahead that have not started (WITHDRAW_MARGIN_MS). Undefined when the
+   * version moved on.
    */
   async update(
     id: string,
@@ -247,7 +239,6 @@ export class JobsRepository {
       values.push(type === 'jsonb' && value !== null ? JSON.stringify(value) : value);
       return `${column} = $${values.length}::${type}`;
     });
-    const stops = STOPPED_STATUSES.has(changes.status as string);
     const { rows } = await this.database.query<JobRow>(
       `WITH updated AS (
          UPDATE jobs SET ${[...assignments, 'version = version + 1', 'updated_at = now()'].join(', ')}
@@ -256,12 +247,26 @@ export class JobsRepository {
        ),
        audit AS (
          INSERT INTO job_audit (job_id, actor_id, action, changes) SELECT id, $3::uuid, $4, $5::jsonb FROM updated
-       )${stops ? DROP_FIRED_AHEAD : ''}
-       SELECT updated.*, pg_notify('${JOBS_CHANGED_CHANNEL}', updated.id::text)::text AS notified${stops ? NOTIFY_FIRED_AHEAD : ''}
-       FROM updated`,
+       )
+       SELECT updated.*, pg_notify('${JOBS_CHANGED_CHANNEL}', updated.id::text)::text AS notified FROM updated`,
       values,
     );
+    if (rows[0] && STOPPED_STATUSES.has(changes.status as string)) await this.withdrawFiredAhead(id);
     return rows[0];
+  }
+
+  /** See WITHDRAW_MARGIN_MS; each withdrawn execution is announced to the replica holding it. */
+  private async withdrawFiredAhead(jobId: string): Promise<void> {
+    await this.database.query(
+      `WITH withdrawn AS (
+         DELETE FROM executions
+         WHERE job_id = $1 AND trigger = 'schedule' AND status IN ('pending', 'running')
+           AND scheduled_for > clock_timestamp() + $2::int * interval '1 millisecond'
+         RETURNING id
+       )
+       SELECT count(pg_notify('${EXECUTIONS_CANCELLED_CHANNEL}', id::text))::int AS withdrawn FROM withdrawn`,
+      [jobId, WITHDRAW_MARGIN_MS],
+    );
   }
 
   /** A manual run: a pending execution for now (database clock), audited, workers notified. */

@@ -190,4 +190,44 @@ describe('scheduler: occurrences fired ahead of a job paused or deleted before t
       [ids.deleted]: ['deleted', null],
     });
   }, 60_000);
+
+  it('a pause that waited for a fire transaction holding the job still withdraws what that transaction inserted', async () => {
+    // Next due in about half an hour: the leader itself stays away from it.
+    const due = new Date(Math.ceil((Date.now() + 30 * 60_000) / 60_000) * 60_000);
+    const created = await api()
+      .post('/api/v1/jobs')
+      .set(owner)
+      .send({
+        name: 'raced',
+        schedule: { kind: 'cron', expression: `0 ${due.getUTCMinutes()} * * * *`, timezone: 'UTC' },
+        target: { kind: 'http', method: 'POST', url: `${sink.url}/raced` },
+      })
+      .expect(201);
+    const jobId: string = created.body.id;
+    // A fire transaction, as the leader runs it: the job locked, its occurrence inserted.
+    const fire = new Client({ connectionString: bed.database.url });
+    await fire.connect();
+    try {
+      await fire.query('BEGIN');
+      await fire.query('SELECT id FROM jobs WHERE id = $1 FOR UPDATE', [jobId]);
+      await fire.query(
+        `INSERT INTO executions (job_id, scheduled_for, attempt, trigger, status, available_at)
+         VALUES ($1, $2, 1, 'schedule', 'pending', $2)`,
+        [jobId, due],
+      );
+      const pause = api().post(`/api/v1/jobs/${jobId}/pause`).set(owner).then((response) => response);
+      // The pause's update waits for the job's row lock.
+      await waitFor(async () => {
+        const { rows } = await db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE jobs SET%'`,
+        );
+        return rows.length > 0;
+      }, 10_000);
+      await fire.query('COMMIT');
+      expect((await pause).status).toBe(200);
+    } finally {
+      await fire.end();
+    }
+    expect(await executionsOf(db, jobId)).toEqual([]);
+  }, 30_000);
 });
