@@ -420,12 +420,14 @@ export class WorkerPool {
   private scheduleFlush(): void {
     if (this.flushTimer || this.flushing) return;
     // A few milliseconds of patience turns a burst of completions into one statement. While
-    // calls still wait in the local queue, up to FLUSH_HOLD_MS more: building and sending the
-    // statement would take event-loop time from starting them.
+    // more than a round of calls still waits in the local queue, up to FLUSH_HOLD_MS more:
+    // building and sending the statement would take event-loop time from starting them. The
+    // last round is not held, so the burst's final statement is a small one.
     const firstAt = Date.now();
     const tick = () => {
       const held = Date.now() - firstAt;
-      if (this.queued.size > 0 && held < FLUSH_HOLD_MS && this.results.length < MAX_RESULTS_PER_WRITE) {
+      const moreThanARoundQueued = this.queued.size > this.config.workerConcurrency;
+      if (moreThanARoundQueued && held < FLUSH_HOLD_MS && this.results.length < MAX_RESULTS_PER_WRITE) {
         this.flushTimer = setTimeout(tick, 10);
         return;
       }
