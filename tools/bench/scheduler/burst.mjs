@@ -32,9 +32,10 @@ const contenders = [
 
 const sink = await startSink();
 // The peers, the ceiling and the floor run inside this process: one untimed small pass each
-// first, so round 1 does not time their JIT warm-up (a ZER08 replica warms its call path up
-// at start, before it reports healthy).
-if (!values['no-warmup']) {
+// first, so no round times their JIT warm-up. A ZER08 replica is a fresh process every
+// round: it runs an untimed 2,000-job burst of its own first (zer08.mjs).
+const warmUp = !values['no-warmup'];
+if (warmUp) {
   for (const [name, run] of contenders) {
     if (name === 'zer08') continue;
     await sink.reset();
@@ -48,7 +49,7 @@ for (let round = 1; round <= rounds; round++) {
   for (const [name, run] of contenders) {
     await sink.reset();
     try {
-      const { seconds, recorded } = await run({ sink, total, concurrency });
+      const { seconds, recorded } = await run({ sink, total, concurrency, warmUp });
       const stats = await sink.stats();
       const ids = new Set(stats.arrivals.map(([, id]) => id));
       runs.get(name).push({ seconds, recorded, delivered: stats.count, duplicates: stats.count - ids.size });
