@@ -33,6 +33,9 @@ function migrate(databaseUrl) {
 export async function recordingFloor({ sink, total, concurrency }) {
   const database = await createBenchDatabase();
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  // An idle client ended by the database's forced drop must not crash the whole harness
+  // (seen once in a 5-round run: "terminating connection due to administrator command").
+  pool.on('error', (error) => console.error(`[recording floor] idle client: ${error.message}`));
   try {
     migrate(database.url);
     await insertJobs(pool, {
