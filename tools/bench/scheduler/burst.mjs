@@ -4,7 +4,7 @@
 // `% of ceiling` is the median over rounds of (ceiling's time / contender's time) in the same round.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import { startSink, printTable } from './harness.mjs';
+import { percentile, startSink, printTable } from './harness.mjs';
 import { bullMq, ceiling, graphileWorker, pgBoss } from './peers.mjs';
 import { recordingFloor } from './recording-floor.mjs';
 import { zer08Burst } from './zer08.mjs';
@@ -62,10 +62,8 @@ for (let round = 1; round <= rounds; round++) {
 }
 await sink.stop();
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-};
+/** The middle value (the lower of the two middle ones for an even count). */
+const median = (values) => percentile([...values].sort((a, b) => a - b), 50);
 const rows = contenders.map(([name]) => {
   const done = runs.get(name).filter((run) => !run.error);
   if (done.length < rounds) return { contender: name, jobs: total, 'per second': `error: ${runs.get(name).find((run) => run.error)?.error}` };

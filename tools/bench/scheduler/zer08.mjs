@@ -31,6 +31,16 @@ async function printTimeline(client, dueAt) {
   console.table(rows);
 }
 
+/** How many executions of the occurrence at `dueAt` have succeeded, and when the last one finished. */
+async function succeededAt(client, dueAt) {
+  const { rows } = await client.query(
+    `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done, max(finished_at) AS last
+     FROM executions WHERE scheduled_for = $1`,
+    [dueAt],
+  );
+  return rows[0];
+}
+
 /**
  * An untimed burst of `count` once-jobs, recorded before the timed one: the in-process
  * contenders get a warm-up pass (burst.mjs), and a replica that has run for a while has its
@@ -40,7 +50,7 @@ async function warmUpBurst(client, sink, count) {
   const dueAt = new Date(Math.ceil((Date.now() + 2_000) / 1000) * 1000);
   await insertJobs(client, { count, schedule: { kind: 'once', at: dueAt.toISOString() }, nextRunAt: dueAt.toISOString(), url: sink.url });
   for (;;) {
-    const { rows: [row] } = await client.query(`SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done FROM executions`);
+    const row = await succeededAt(client, dueAt);
     if (row.done >= count) break;
     if (Date.now() - dueAt.getTime() > 60_000) throw new Error(`warm-up: only ${row.done} of ${count} recorded`);
     await sleep(100);
@@ -77,13 +87,7 @@ export async function zer08Burst({ sink, total, concurrency, warmUp = false }) {
           await sleep(20);
           continue;
         }
-        const {
-          rows: [row],
-        } = await client.query(
-          `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done, max(finished_at) AS last
-           FROM executions WHERE scheduled_for = $1`,
-          [dueAt],
-        );
+        const row = await succeededAt(client, dueAt);
         if (row.done >= total) {
           // As for the peers, the clock stops when every result is seen committed (polled every
           // 20 ms), not at the last call's end: recording is part of the work measured.
