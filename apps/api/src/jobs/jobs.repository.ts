@@ -9,11 +9,8 @@ export const EXECUTIONS_PENDING_CHANNEL = 'zer08_executions_pending';
 /** Channel every replica LISTENs on to drop an execution it holds; the payload is the execution's id. */
 export const EXECUTIONS_CANCELLED_CHANNEL = 'zer08_executions_cancelled';
 
-/** Statuses under which no occurrence may fire, not even one fired ahead before the change. */
-const STOPPED_STATUSES = new Set(['paused', 'deleted']);
-
 /**
- * A pause or delete withdraws the occurrences the leader fired ahead of their instant (up to
+ * A pause or delete (JobsService) withdraws the occurrences the leader fired ahead of their instant (up to
  * 250 ms, a burst up to 5 s) that are more than WITHDRAW_MARGIN away: workers hold a call
  * until scheduled_for by the database clock, so none of them was called, and the margin
  * leaves the NOTIFY time to reach the replica holding one before its instant (closer to
@@ -21,8 +18,8 @@ const STOPPED_STATUSES = new Set(['paused', 'deleted']);
  * Deleted rather than cancelled: the occurrence was never due, and a job resumed before
  * the instant must be able to fire the same (job_id, scheduled_for, attempt) again, which a
  * leftover row would swallow in the leader's ON CONFLICT DO NOTHING. Its own statement after
- * the job's update (same transaction): a fire transaction that held the job while the update
- * waited for it has committed by then, and a new statement's snapshot sees its rows.
+ * the job's update (same request transaction): a fire transaction that held the job while the
+ * update waited for it has committed by then, and a new statement's snapshot sees its rows.
  */
 const WITHDRAW_MARGIN_MS = 250;
 
@@ -223,9 +220,7 @@ export class JobsRepository {
 
   /**
    * Optimistic concurrency in one statement: the row changes only if `version` still matches;
-   * the audit row and the NOTIFY commit with it. A pause or delete then withdraws the
-   * occurrences fired ahead that have not started (WITHDRAW_MARGIN_MS). Undefined when the
-   * version moved on.
+   * the audit row and the NOTIFY commit with it. Undefined when the version moved on.
    */
   async update(
     id: string,
@@ -251,12 +246,11 @@ export class JobsRepository {
        SELECT updated.*, pg_notify('${JOBS_CHANGED_CHANNEL}', updated.id::text)::text AS notified FROM updated`,
       values,
     );
-    if (rows[0] && STOPPED_STATUSES.has(changes.status as string)) await this.withdrawFiredAhead(id);
     return rows[0];
   }
 
   /** See WITHDRAW_MARGIN_MS; each withdrawn execution is announced to the replica holding it. */
-  private async withdrawFiredAhead(jobId: string): Promise<void> {
+  async withdrawFiredAhead(jobId: string): Promise<void> {
     await this.database.query(
       `WITH withdrawn AS (
          DELETE FROM executions

@@ -232,6 +232,7 @@ export class JobsService {
       'deleted',
       { status: { from: row.status, to: 'deleted' } },
     );
+    await this.jobs.withdrawFiredAhead(row.id);
   }
 
   async restore(user: AuthUser, id: string): Promise<JobResponse> {
@@ -247,9 +248,12 @@ export class JobsService {
     const row = await this.findVisible(user, id);
     if (row.status === 'paused') return toJobResponse(row);
     if (row.status !== 'active') throw this.stateError(row);
-    return this.apply(user, row, { status: 'paused', next_run_at: null }, 'paused', {
+    const paused = await this.apply(user, row, { status: 'paused', next_run_at: null }, 'paused', {
       status: { from: 'active', to: 'paused' },
     });
+    // An occurrence the leader already fired ahead of its instant must not run either.
+    await this.jobs.withdrawFiredAhead(row.id);
+    return paused;
   }
 
   /** Resuming recomputes the next fire from now: occurrences missed while paused are not caught up. */
