@@ -110,7 +110,8 @@ async function query(text, params) {
 async function leaderName() {
   for (let i = 0; i < 100; i += 1) {
     const [state] = await query('SELECT leader_replica, leader_epoch FROM scheduler_state WHERE id = 1');
-    if (state?.leader_replica && replicas.has(state.leader_replica)) return { name: state.leader_replica, epoch: Number(state.leader_epoch) };
+    if (state?.leader_replica && replicas.has(state.leader_replica))
+      return { name: state.leader_replica, epoch: Number(state.leader_epoch) };
     await sleep(100);
   }
   throw new Error('no leader');
@@ -119,7 +120,8 @@ async function leaderName() {
 async function restartMissing() {
   for (const name of ['r1', 'r2', 'r3']) {
     const replica = replicas.get(name);
-    if (!replica || (await Promise.race([replica.exited.then(() => true), sleep(1).then(() => false)]))) await start(name);
+    if (!replica || (await Promise.race([replica.exited.then(() => true), sleep(1).then(() => false)])))
+      await start(name);
   }
 }
 
@@ -137,7 +139,7 @@ async function audit(name, from, to, events = {}) {
   const toIso = new Date(Math.floor(to / 1000) * 1000).toISOString();
   const rows = await query(
     `SELECT e.job_id, j.execution_type, e.scheduled_for, e.attempt, e.status, e.created_at, e.leader_epoch
-       FROM executions e JOIN jobs j ON j.id = e.job_id
+       FROM executions_current e JOIN jobs j ON j.id = e.job_id
       WHERE e.trigger <> 'manual' AND e.scheduled_for BETWEEN $1 AND $2`,
     [fromIso, toIso],
   );
@@ -201,7 +203,9 @@ async function audit(name, from, to, events = {}) {
   // Recovery: every replica answers /health and fires are still being recorded.
   await sleep(2_000);
   const allHealthy = (await Promise.all([...replicas.values()].map(healthy))).every(Boolean);
-  const [recent] = await query(`SELECT count(*)::int AS n FROM executions WHERE created_at > now() - interval '2 seconds'`);
+  const [recent] = await query(
+    `SELECT count(*)::int AS n FROM executions WHERE created_at > now() - interval '2 seconds'`,
+  );
   result['recovered by itself'] = allHealthy && recent.n > 0;
   return result;
 }
@@ -229,11 +233,13 @@ const scenarios = {
     await sleep(3_000);
     // The worker (not the leader) with the most calls in flight right now.
     const running = await query(
-      `SELECT replica_id, count(*)::int AS n FROM executions WHERE status = 'running' AND replica_id <> $1
+      `SELECT replica_id, count(*)::int AS n FROM executions_current WHERE status = 'running' AND replica_id <> $1
        GROUP BY replica_id ORDER BY n DESC`,
       [leader],
     );
-    const victim = running.find((row) => replicas.has(row.replica_id))?.replica_id ?? ['r1', 'r2', 'r3'].find((name) => name !== leader);
+    const victim =
+      running.find((row) => replicas.has(row.replica_id))?.replica_id ??
+      ['r1', 'r2', 'r3'].find((name) => name !== leader);
     const inFlightAtKill = running.find((row) => row.replica_id === victim)?.n ?? 0;
     replicas.get(victim).kill('SIGKILL');
     replicas.delete(victim);
@@ -366,8 +372,19 @@ try {
 }
 
 const columns = [
-  'scenario', 'amo duplicate deliveries', 'alo missed', 'amo missed', 'alo abandoned', 'amo abandoned',
-  'alo unfinished', 'alo failed', 'amo failed', 'alo duplicate deliveries', 'failover gap ms', 'p99 delivery lateness ms', 'max delivery lateness ms',
+  'scenario',
+  'amo duplicate deliveries',
+  'alo missed',
+  'amo missed',
+  'alo abandoned',
+  'amo abandoned',
+  'alo unfinished',
+  'alo failed',
+  'amo failed',
+  'alo duplicate deliveries',
+  'failover gap ms',
+  'p99 delivery lateness ms',
+  'max delivery lateness ms',
   'recovered by itself',
 ];
 console.log(`\n| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
@@ -381,5 +398,9 @@ const violations = results.filter(
       (row['failover gap ms'] ?? 0) > 1_000 ||
       !row['recovered by itself']),
 );
-console.log(violations.length === 0 ? '\nchaos: every scenario held' : `\nchaos: ${violations.length} scenario(s) violated a guarantee`);
+console.log(
+  violations.length === 0
+    ? '\nchaos: every scenario held'
+    : `\nchaos: ${violations.length} scenario(s) violated a guarantee`,
+);
 process.exit(violations.length === 0 ? 0 : 1);

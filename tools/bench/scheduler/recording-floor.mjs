@@ -1,9 +1,10 @@
 // The recording floor: the ceiling's own loop (undici `request`, no job library, no firing,
 // no leases) that also does what DESIGN.md asks of every delivery: an HMAC signature, and
-// the result written by ZER08's own statement (ExecutionsRepository.writeResults of the
-// build under test: the execution row updated in place, the job's last run, last status and
-// call count). Set beside the ceiling, it shows what share of the ceiling recording alone
-// costs on this machine, whatever the scheduler around it.
+// the result recorded by ZER08's own statement (ExecutionsRepository.writeResults of the
+// build under test: appended to the result log, folded later; the clock stops when every
+// result is appended, as ZER08's does when every result is visible). Set beside the
+// ceiling, it shows what share of the ceiling recording alone costs on this machine,
+// whatever the scheduler around it.
 import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -95,7 +96,7 @@ export async function recordingFloor({ sink, total, concurrency }) {
           });
           const finished = performance.now();
           results.push({
-            execution: { id: row.id, startedAt: row.started_at },
+            execution: { id: row.id, jobId: row.job_id, startedAt: row.started_at },
             outcome: {
               status: 'succeeded',
               finishedAt: new Date(),

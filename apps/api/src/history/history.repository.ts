@@ -47,11 +47,14 @@ export class HistoryRepository {
     const countValues = [...values];
     const [page, count] = await Promise.all([
       this.database.query<ExecutionRow>(
-        `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE ${whereSql}
+        `SELECT ${EXECUTION_COLUMNS} FROM executions_current WHERE ${whereSql}
          ORDER BY scheduled_for DESC, attempt DESC LIMIT $${values.push(filter.limit)} OFFSET $${values.push(filter.offset)}`,
         values,
       ),
-      this.database.query<{ total: string }>(`SELECT count(*) AS total FROM executions WHERE ${whereSql}`, countValues),
+      this.database.query<{ total: string }>(
+        `SELECT count(*) AS total FROM executions_current WHERE ${whereSql}`,
+        countValues,
+      ),
     ]);
     return { rows: page.rows, total: Number(count.rows[0].total) };
   }
@@ -69,7 +72,7 @@ export class HistoryRepository {
                 count(*) FILTER (WHERE e.status = 'succeeded')::int AS succeeded,
                 count(*) FILTER (WHERE e.status IN ('failed', 'timed_out', 'abandoned'))::int AS failed,
                 count(*) FILTER (WHERE e.status NOT IN ('succeeded', 'failed', 'timed_out', 'abandoned', 'pending'))::int AS other
-         FROM executions e JOIN jobs j ON j.id = e.job_id, w
+         FROM executions_current e JOIN jobs j ON j.id = e.job_id, w
          -- An execution finishes after it is due: bounding scheduled_for too keeps the scan small.
          WHERE e.scheduled_for >= w.from_minute - interval '1 day'
            AND coalesce(e.finished_at, e.started_at, e.scheduled_for) >= w.from_minute
@@ -94,8 +97,13 @@ export class HistoryRepository {
   ): Promise<Array<ExecutionRow & { job_name: string }>> {
     const { rows } = await this.database.query<ExecutionRow & { job_name: string }>(
       `SELECT ${QUALIFIED_EXECUTION_COLUMNS}, j.name AS job_name
-       FROM executions e JOIN jobs j ON j.id = e.job_id
-       WHERE e.status IN ('failed', 'timed_out', 'abandoned') AND e.finished_at >= $1
+       FROM executions_current e JOIN jobs j ON j.id = e.job_id
+       -- Folded failures through their partial index, plus those still in the result log.
+       WHERE e.id IN (SELECT id FROM executions WHERE status IN ('failed', 'timed_out', 'abandoned') AND finished_at >= $1
+                      UNION ALL
+                      SELECT execution_id FROM execution_result_log
+                      WHERE status IN ('failed', 'timed_out', 'abandoned') AND finished_at >= $1)
+         AND e.status IN ('failed', 'timed_out', 'abandoned') AND e.finished_at >= $1
          AND ($2::uuid IS NULL OR j.owner_id = $2::uuid)
        ORDER BY e.finished_at DESC LIMIT $3`,
       [from, ownerId, limit],
@@ -107,7 +115,7 @@ export class HistoryRepository {
   async findOne(id: string, ownerId: string | null): Promise<ExecutionRow | undefined> {
     const { rows } = await this.database.query<ExecutionRow>({
       name: 'executions_find_one',
-      text: `SELECT ${QUALIFIED_EXECUTION_COLUMNS} FROM executions e JOIN jobs j ON j.id = e.job_id
+      text: `SELECT ${QUALIFIED_EXECUTION_COLUMNS} FROM executions_current e JOIN jobs j ON j.id = e.job_id
              WHERE e.id = $1 AND ($2::uuid IS NULL OR j.owner_id = $2::uuid)`,
       values: [id, ownerId],
     });
@@ -126,7 +134,7 @@ export class HistoryRepository {
                     percentile_disc(0.5) WITHIN GROUP (ORDER BY e.lateness_ms) AS p50,
                     percentile_disc(0.99) WITHIN GROUP (ORDER BY e.lateness_ms) AS p99,
                     max(e.lateness_ms) AS max
-             FROM w LEFT JOIN executions e
+             FROM w LEFT JOIN executions_current e
                ON e.job_id = $1 AND e.scheduled_for >= w.window_from AND e.scheduled_for <= w.window_to
               AND e.trigger = 'schedule' AND e.attempt = 1 AND e.lateness_ms IS NOT NULL
              GROUP BY w.window_from, w.window_to`,
@@ -145,7 +153,7 @@ export class HistoryRepository {
       text: `SELECT job_id,
                     percentile_disc(0.5) WITHIN GROUP (ORDER BY lateness_ms) AS p50,
                     percentile_disc(0.99) WITHIN GROUP (ORDER BY lateness_ms) AS p99
-             FROM executions
+             FROM executions_current
              WHERE scheduled_for >= now() - interval '1 hour' AND trigger = 'schedule' AND attempt = 1
                AND lateness_ms IS NOT NULL
              GROUP BY job_id

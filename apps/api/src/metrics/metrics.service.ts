@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { hasLoggedResult } from '../database/result-log';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -68,7 +69,9 @@ export class MetricsService {
       help: 'Executions waiting to run (status pending), read from the database at scrape time.',
       registers: [this.registry],
       async collect() {
-        const [row] = (await dataSource.query(`SELECT count(*)::int AS n FROM executions WHERE status = 'pending'`)) as {
+        const [row] = (await dataSource.query(
+          `SELECT count(*)::int AS n FROM executions WHERE status = 'pending'`,
+        )) as {
           n: number;
         }[];
         this.set(row.n);
@@ -76,12 +79,12 @@ export class MetricsService {
     });
     new Gauge({
       name: 'zer08_executions_running',
-      help: 'Executions in flight (status running) across the cluster, read at scrape time.',
+      help: 'Executions in flight (status running, no result logged) across the cluster, read at scrape time.',
       registers: [this.registry],
       async collect() {
-        const [row] = (await dataSource.query(`SELECT count(*)::int AS n FROM executions WHERE status = 'running'`)) as {
-          n: number;
-        }[];
+        const [row] = (await dataSource.query(
+          `SELECT count(*)::int AS n FROM executions e WHERE e.status = 'running' AND NOT ${hasLoggedResult('e')}`,
+        )) as { n: number }[];
         this.set(row.n);
       },
     });

@@ -5,6 +5,7 @@ import { RowLevelSecurity1795500300000 } from './1795500300000-row-level-securit
 import { ExecutionLateness1795500400000 } from './1795500400000-execution-lateness';
 import { LeanerExecutionWrites1795500500000 } from './1795500500000-leaner-execution-writes';
 import { JobRunCounters1795500800000 } from './1795500800000-job-run-counters';
+import { ResultLog1795500900000 } from './1795500900000-result-log';
 
 /** Every migration, oldest first. Listed explicitly so bundles and tests need no glob. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   ExecutionLateness1795500400000,
   LeanerExecutionWrites1795500500000,
   JobRunCounters1795500800000,
+  ResultLog1795500900000,
 ];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { hasLoggedResult } from '../database/result-log';
 import { RUNNABLE_JOB_COLUMNS, RunnableRow, toClaimedExecution } from './execution-rows';
 import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 
@@ -21,6 +22,9 @@ function plainArrayLiteral<T>(items: T[], pick: (item: T) => PlainArrayElement):
   }
   return literal + '}';
 }
+
+/** Logged results one fold statement takes at most. */
+export const RESULT_FOLD_BATCH = 5_000;
 
 /** A finished call ready to be written, with the retry decision already taken. */
 export interface FinishedExecution {
@@ -87,37 +91,84 @@ export class ExecutionsRepository {
   }
 
   /**
-   * Writes many results in one statement: each only if the row is still `running` under
-   * this very claim (a cancel, a reaper or a newer claim wins), queues the next attempts
-   * of retried failures, and updates the jobs' run counters (job_runs: last run, last
-   * status, call count).
-   * Returns how many rows were written.
+   * Appends many results to the result log in one statement (docs/scheduler.md, "The result
+   * log"): a narrow insert, so recording keeps pace with the calls; `foldResults` writes them
+   * into their executions later. Each belongs to its claim (execution, started_at, replica):
+   * one whose claim was lost meanwhile (a cancel, a reaper, a newer claim) is never applied.
+   * Appending the same claim's result twice (a retried write that had committed) keeps the first.
+   * Returns how many were appended.
    */
   async writeResults(replicaId: string, finished: FinishedExecution[]): Promise<number> {
     if (finished.length === 0) return 0;
     const column = <T>(pick: (item: FinishedExecution) => T) => finished.map(pick);
     const plainArray = (pick: (item: FinishedExecution) => PlainArrayElement) => plainArrayLiteral(finished, pick);
-    const rows: Array<{ written: string }> = await this.dataSource.query(
-      `WITH r AS (
-         SELECT id, ${fromEpochMs('started_ms')} AS started_at, status, ${fromEpochMs('finished_ms')} AS finished_at, duration_ms,
-                http_status, response_excerpt, result, error, retry_delay_ms, ${fromEpochMs('called_ms')} AS called_at
-         FROM unnest($2::uuid[], $3::int8[], $4::text[], $5::int8[], $6::int[], $7::int[],
-                     $8::text[], $9::jsonb[], $10::text[], $11::int[], $12::int8[])
-           AS r(id, started_ms, status, finished_ms, duration_ms, http_status, response_excerpt, result, error, retry_delay_ms,
-                called_ms)
+    const rows: Array<{ appended: string }> = await this.dataSource.query(
+      `WITH appended AS (
+         INSERT INTO execution_result_log (execution_id, claimed_at, replica_id, job_id, status, called_at, finished_at,
+                                           duration_ms, http_status, response_excerpt, result, error, retry_delay_ms)
+         SELECT id, ${fromEpochMs('claimed_ms')}, $1, job_id, status, ${fromEpochMs('called_ms')}, ${fromEpochMs('finished_ms')},
+                duration_ms, http_status, response_excerpt, result, error, retry_delay_ms
+         FROM unnest($2::uuid[], $3::int8[], $4::uuid[], $5::text[], $6::int8[], $7::int[], $8::int[],
+                     $9::text[], $10::jsonb[], $11::text[], $12::int[], $13::int8[])
+           AS r(id, claimed_ms, job_id, status, finished_ms, duration_ms, http_status, response_excerpt, result, error,
+                retry_delay_ms, called_ms)
+         ON CONFLICT (execution_id, claimed_at) DO NOTHING
+         RETURNING 1
+       )
+       SELECT count(*)::text AS appended FROM appended`,
+      [
+        replicaId,
+        plainArray((f) => f.execution.id),
+        plainArray((f) => f.execution.startedAt.getTime()),
+        plainArray((f) => f.execution.jobId),
+        plainArray((f) => f.outcome.status),
+        plainArray((f) => f.outcome.finishedAt.getTime()),
+        plainArray((f) => f.outcome.durationMs),
+        plainArray((f) => f.outcome.httpStatus ?? null),
+        column((f) => f.outcome.responseExcerpt?.replaceAll('\u0000', '') ?? null),
+        column((f) => (f.outcome.result === undefined ? null : JSON.stringify(f.outcome.result))),
+        column((f) => f.outcome.error ?? null),
+        plainArray((f) => f.retryDelayMs),
+        plainArray((f) => f.calledAt?.getTime() ?? null),
+      ],
+    );
+    return Number(rows[0]?.appended ?? 0);
+  }
+
+  /**
+   * Folds up to `limit` logged results into their executions in one statement: each only if
+   * the row is still `running` under the claim it belongs to; queues the next attempts of
+   * retried failures (due their backoff after the call ended) and updates the jobs' run
+   * counters (job_runs). Results of other claims are dropped. `minAgeMs` leaves younger ones
+   * to the replicas that wrote them. Concurrent folds take disjoint rows (SKIP LOCKED).
+   * Returns how many log rows it took.
+   */
+  async foldResults(limit: number, minAgeMs = 0): Promise<number> {
+    const rows: Array<{ taken: string }> = await this.dataSource.query(
+      `WITH picked AS (
+         SELECT execution_id, claimed_at FROM execution_result_log
+         WHERE $2::int = 0 OR finished_at < (SELECT clock_timestamp() - $2::int * interval '1 millisecond')
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED
+       ),
+       taken AS (
+         DELETE FROM execution_result_log l USING picked p
+         WHERE l.execution_id = p.execution_id AND l.claimed_at = p.claimed_at
+         RETURNING l.*
        ),
        written AS (
          UPDATE executions e
-         SET status = r.status, started_at = COALESCE(r.called_at, e.started_at), finished_at = r.finished_at, duration_ms = r.duration_ms, http_status = r.http_status,
-             response_excerpt = r.response_excerpt, result = r.result, error = r.error, lease_expires_at = NULL
-         FROM r
-         WHERE e.id = r.id AND e.status = 'running' AND e.replica_id = $1 AND e.started_at = r.started_at
-         RETURNING e.id, e.job_id, e.scheduled_for, e.attempt, e.leader_epoch, e.status, e.finished_at, r.retry_delay_ms
+         SET status = t.status, started_at = COALESCE(t.called_at, e.started_at), finished_at = t.finished_at,
+             duration_ms = t.duration_ms, http_status = t.http_status, response_excerpt = t.response_excerpt,
+             result = t.result, error = t.error, lease_expires_at = NULL
+         FROM taken t
+         WHERE e.id = t.execution_id AND e.status = 'running' AND e.replica_id = t.replica_id AND e.started_at = t.claimed_at
+         RETURNING e.job_id, e.scheduled_for, e.attempt, e.leader_epoch, e.status, e.finished_at, t.retry_delay_ms
        ),
        retried AS (
          INSERT INTO executions (job_id, scheduled_for, attempt, trigger, status, available_at, leader_epoch)
          SELECT job_id, scheduled_for, attempt + 1, 'retry', 'pending',
-                clock_timestamp() + retry_delay_ms * interval '1 millisecond', leader_epoch
+                finished_at + retry_delay_ms * interval '1 millisecond', leader_epoch
          FROM written WHERE retry_delay_ms IS NOT NULL
          ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
          RETURNING id
@@ -136,25 +187,12 @@ export class ExecutionsRepository {
          FROM per_job WHERE r.job_id = per_job.job_id
          RETURNING r.job_id
        )
-       SELECT (SELECT count(*) FROM written)::text AS written,
+       SELECT (SELECT count(*) FROM taken)::text AS taken,
               (SELECT count(*) FROM retried)::text AS retried,
               (SELECT count(*) FROM touched)::text AS touched`,
-      [
-        replicaId,
-        plainArray((f) => f.execution.id),
-        plainArray((f) => f.execution.startedAt.getTime()),
-        plainArray((f) => f.outcome.status),
-        plainArray((f) => f.outcome.finishedAt.getTime()),
-        plainArray((f) => f.outcome.durationMs),
-        plainArray((f) => f.outcome.httpStatus ?? null),
-        column((f) => f.outcome.responseExcerpt?.replaceAll('\u0000', '') ?? null),
-        column((f) => (f.outcome.result === undefined ? null : JSON.stringify(f.outcome.result))),
-        column((f) => f.outcome.error ?? null),
-        plainArray((f) => f.retryDelayMs),
-        plainArray((f) => f.calledAt?.getTime() ?? null),
-      ],
+      [limit, minAgeMs],
     );
-    return Number(rows[0]?.written ?? 0);
+    return Number(rows[0]?.taken ?? 0);
   }
 
   /**
@@ -183,6 +221,7 @@ export class ExecutionsRepository {
          SELECT e.id, j.execution_type, e.replica_id
          FROM executions e JOIN jobs j ON j.id = e.job_id
          WHERE e.status = 'running' AND e.lease_expires_at < (SELECT clock_timestamp())
+           AND NOT ${hasLoggedResult('e')}
          ORDER BY e.lease_expires_at
          LIMIT $1
          FOR UPDATE OF e SKIP LOCKED
@@ -276,8 +315,11 @@ export class ExecutionsRepository {
     user: { id: string; isAdmin: boolean },
   ): Promise<{ cancelled: CancelledExecutionRow } | { refused: 'missing' | 'finished'; status?: string }> {
     return this.dataSource.transaction(async (manager) => {
+      // A running execution whose result is logged (not folded yet) has finished.
       const found: Array<{ id: string; status: string }> = await manager.query(
-        `SELECT e.id, e.status FROM executions e JOIN jobs j ON j.id = e.job_id
+        `SELECT e.id, COALESCE(l.status, e.status) AS status FROM executions e JOIN jobs j ON j.id = e.job_id
+         LEFT JOIN execution_result_log l
+           ON e.status = 'running' AND l.execution_id = e.id AND l.claimed_at = e.started_at AND l.replica_id = e.replica_id
          WHERE e.id = $1 AND ($3::boolean OR j.owner_id = $2)
          FOR UPDATE OF e`,
         [executionId, user.id, user.isAdmin],

@@ -3,6 +3,7 @@ import type { ScheduleSpec } from '@zer08/cron';
 import { Client } from 'pg';
 import { RUNNABLE_JOB_COLUMNS, RunnableJobColumns } from './execution-rows';
 import { MisfirePolicy } from './occurrence-planner';
+import { hasLoggedResult } from '../database/result-log';
 
 export interface DueJobRow extends RunnableJobColumns {
   id: string;
@@ -74,7 +75,8 @@ export class FiringRepository {
   async busyJobs(session: Client, jobIds: string[]): Promise<Set<string>> {
     if (jobIds.length === 0) return new Set();
     const { rows } = await session.query<{ job_id: string }>(
-      `SELECT DISTINCT job_id FROM executions WHERE job_id = ANY($1::uuid[]) AND status IN ('pending', 'running')`,
+      `SELECT DISTINCT job_id FROM executions e
+       WHERE e.job_id = ANY($1::uuid[]) AND e.status IN ('pending', 'running') AND NOT ${hasLoggedResult('e')}`,
       [jobIds],
     );
     return new Set(rows.map((row) => row.job_id));
@@ -91,7 +93,8 @@ export class FiringRepository {
          WHERE id IN (
            -- A row locked right now is being finished by its worker: nothing left to replace,
            -- and waiting for it could deadlock with that worker's result write.
-           SELECT id FROM executions WHERE job_id = ANY($1::uuid[]) AND status IN ('pending', 'running')
+           SELECT id FROM executions e
+           WHERE e.job_id = ANY($1::uuid[]) AND e.status IN ('pending', 'running') AND NOT ${hasLoggedResult('e')}
            FOR UPDATE SKIP LOCKED
          ) AND status IN ('pending', 'running')
          RETURNING id, status

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { hasLoggedResult } from '../database/result-log';
 
 export interface ReplicaRow {
   replica_id: string;
@@ -68,7 +69,7 @@ export class ReplicasRepository {
               (extract(epoch FROM clock_timestamp() - (SELECT min(next_run_at) FROM jobs WHERE status = 'active'
                                                         AND next_run_at <= (SELECT clock_timestamp()))) * 1000)::text AS lag_ms,
               (SELECT count(*) FROM executions WHERE status = 'pending')::text AS pending,
-              (SELECT count(*) FROM executions WHERE status = 'running')::text AS running
+              (SELECT count(*) FROM executions e WHERE e.status = 'running' AND NOT ${hasLoggedResult('e')})::text AS running
        FROM scheduler_state s WHERE s.id = 1`,
     );
     const replicas: ReplicaRow[] = await this.dataSource.query(

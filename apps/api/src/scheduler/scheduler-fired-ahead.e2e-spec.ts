@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { accessTokenFor } from '../../test/test-app';
 import { Replica } from '../../test/replicas';
-import { ExecutionsRepository } from './executions.repository';
+import { ExecutionsRepository, RESULT_FOLD_BATCH } from './executions.repository';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 import { ClaimedExecution } from './scheduler.types';
 import { WorkerPool } from './worker-pool';
@@ -145,10 +145,11 @@ describe('scheduler: occurrences fired ahead of a job paused or deleted before t
     // All of it before the instant (seconds to spare), or the test would prove nothing.
     expect(await dbNowMs()).toBeLessThan(at.getTime());
 
-    // A worker's late result for a vanished row (a call that raced the delete) writes
-    // nothing and queues no retry.
+    // A worker's late result for a vanished row (a call that raced the delete) is logged;
+    // the fold drops it: nothing is written back and no retry is queued.
     const vanished = fired.get('deleted') as ExecutionRow;
-    const lateResult = await replica.app.get(ExecutionsRepository).writeResults('p1', [
+    const repository = replica.app.get(ExecutionsRepository);
+    const lateResult = await repository.writeResults('p1', [
       {
         execution: {
           id: vanished.id,
@@ -161,7 +162,13 @@ describe('scheduler: occurrences fired ahead of a job paused or deleted before t
         retryDelayMs: 10,
       },
     ]);
-    expect(lateResult).toBe(0);
+    expect(lateResult).toBe(1);
+    await repository.foldResults(RESULT_FOLD_BATCH);
+    const leftInLog = await db.query('SELECT count(*)::int AS n FROM execution_result_log WHERE execution_id = $1', [
+      vanished.id,
+    ]);
+    expect(leftInLog.rows[0].n).toBe(0);
+    expect(await executionsOf(db, ids.deleted)).toEqual([]);
 
     const finished = await waitFor(async () => {
       const rows: ExecutionRow[][] = [];
@@ -215,7 +222,10 @@ describe('scheduler: occurrences fired ahead of a job paused or deleted before t
          VALUES ($1, $2, 1, 'schedule', 'pending', $2)`,
         [jobId, due],
       );
-      const pause = api().post(`/api/v1/jobs/${jobId}/pause`).set(owner).then((response) => response);
+      const pause = api()
+        .post(`/api/v1/jobs/${jobId}/pause`)
+        .set(owner)
+        .then((response) => response);
       // The pause's update waits for the job's row lock.
       await waitFor(async () => {
         const { rows } = await db.query(

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { CallAborted } from '../executor/abort-reasons';
 import { HttpExecutor } from '../executor/http-executor';
 import { DbClock } from './db-clock';
-import { ExecutionsRepository } from './executions.repository';
+import { ExecutionsRepository, RESULT_FOLD_BATCH } from './executions.repository';
 import { FiringLoop } from './firing-loop';
 import { LeaderElection, Leadership } from './leader-election';
 import { NotificationListener } from './notification-listener';
@@ -22,6 +22,8 @@ import { WorkerPool } from './worker-pool';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A replica whose heartbeat is older than this is shown as dead. */
 const REPLICA_STALE_MS = 10_000;
+/** A logged result older than this that is still in the log was left behind by its writer: the leader folds it. */
+const LEFT_BEHIND_RESULT_MS = 5_000;
 
 /**
  * Runs the scheduler on this replica: election, the leader's firing loop and upkeep
@@ -211,6 +213,8 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
 
   private async leaderUpkeep(): Promise<void> {
     if (!this.election.current) return;
+    // Results whose writer did not fold them (it stopped or crashed first); younger ones are its own.
+    while ((await this.executions.foldResults(RESULT_FOLD_BATCH, LEFT_BEHIND_RESULT_MS)) === RESULT_FOLD_BATCH);
     const { abandoned, requeued } = await this.executions.reapExpiredLeases();
     if (abandoned + requeued > 0)
       this.logger.warn(`expired leases: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);

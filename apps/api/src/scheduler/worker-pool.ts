@@ -7,7 +7,7 @@ import { executionLogFields } from '../logging/execution-log';
 import { LogRateLimit } from '../logging/log-rate-limit';
 import { LocalQueue } from './local-queue';
 import { DbClock } from './db-clock';
-import { ExecutionsRepository, FinishedExecution } from './executions.repository';
+import { ExecutionsRepository, FinishedExecution, RESULT_FOLD_BATCH } from './executions.repository';
 import { retryDelayMs } from './retry-policy';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 import { SchedulerMetrics } from './scheduler-metrics';
@@ -45,6 +45,14 @@ const LOCAL_QUEUE_FACTOR = 4;
 const ALONE_QUEUE_FACTOR = 50;
 /** Executions (about 1 KB of heap each) a replica alone may hold locally whatever its concurrency. */
 const ALONE_QUEUE_LIMIT = 50_000;
+/**
+ * The result log is folded once this replica has appended nothing for FOLD_QUIET_MS and has
+ * no call waiting in its local queue (recording comes first: a fold is as costly as the
+ * in-place result writes it replaces), and at the latest FOLD_DEFER_MAX_MS after a result
+ * was appended, whatever the replica is doing.
+ */
+const FOLD_QUIET_MS = 100;
+const FOLD_DEFER_MAX_MS = 1_000;
 /** Completions are counted over windows of this length; the rate is the last full window's, per second. */
 const RATE_WINDOW_MS = 250;
 
@@ -77,6 +85,10 @@ export class WorkerPool {
   private results: FinishedExecution[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private foldTimer: NodeJS.Timeout | null = null;
+  private lastAppendAt = 0;
+  private folding: Promise<void> | null = null;
+  private foldAgain = false;
   private readonly idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -212,6 +224,9 @@ export class WorkerPool {
     const unfinished = [...this.inFlight.values()];
     for (const call of unfinished) call.control.abort(new CallAborted('released', 'replica shutting down'));
     await this.flushAll();
+    if (this.foldTimer) clearTimeout(this.foldTimer);
+    this.foldTimer = null;
+    await this.foldAll();
     if (unfinished.length > 0) {
       await this.executions
         .releaseUnfinished(
@@ -444,7 +459,10 @@ export class WorkerPool {
     this.flushing = this.executions
       .writeResults(this.config.replicaId, batch)
       .then(
-        () => this.metrics.resultsWritten(batch.map((result) => result.outcome.status)),
+        () => {
+          this.metrics.resultsWritten(batch.map((result) => result.outcome.status));
+          this.scheduleFold();
+        },
         (error: Error) => {
           // Keep them: leases are renewed for buffered results too, so nothing expires meanwhile.
           this.results.unshift(...batch);
@@ -457,6 +475,53 @@ export class WorkerPool {
         if (this.results.length > 0) this.scheduleFlush();
       });
     return this.flushing;
+  }
+
+  /**
+   * Folds the result log into the executions once this replica is between calls (nothing
+   * queued locally, nothing left to append), or after FOLD_DEFER_MAX_MS whatever it is doing.
+   */
+  private scheduleFold(): void {
+    this.lastAppendAt = Date.now();
+    if (this.foldTimer) return;
+    const firstAt = this.lastAppendAt;
+    const tick = () => {
+      const now = Date.now();
+      const quietFor = now - Math.max(this.lastAppendAt, this.flushing || this.results.length > 0 ? now : 0);
+      const waitFor = Math.min(
+        this.queued.size > 0 ? FOLD_QUIET_MS : FOLD_QUIET_MS - quietFor,
+        FOLD_DEFER_MAX_MS - (now - firstAt),
+      );
+      if (waitFor > 0) {
+        this.foldTimer = setTimeout(tick, waitFor);
+        return;
+      }
+      this.foldTimer = null;
+      void this.foldAll();
+    };
+    this.foldTimer = setTimeout(tick, FOLD_QUIET_MS);
+  }
+
+  /** Folds until the log is empty; one fold at a time here (a request meanwhile runs another pass). */
+  foldAll(): Promise<void> {
+    if (this.folding) {
+      this.foldAgain = true;
+      return this.folding;
+    }
+    this.folding = (async () => {
+      do {
+        this.foldAgain = false;
+        while ((await this.executions.foldResults(RESULT_FOLD_BATCH)) === RESULT_FOLD_BATCH);
+      } while (this.foldAgain);
+    })()
+      .catch((error: Error) => {
+        // Logged results are durable: the next append, or the leader's upkeep, folds them.
+        this.logger.warn(`folding results failed, will retry: ${error.message}`);
+      })
+      .finally(() => {
+        this.folding = null;
+      });
+    return this.folding;
   }
 
   private async renewLeases(): Promise<void> {
