@@ -1,19 +1,17 @@
 import type { ExecutionResponse, JobAuditEntry, JobResponse } from '@zer08/contracts';
-import { UNFOLDED_RESULTS_OF_JOB } from '../database/result-log';
 
 /**
- * A job's run counters, kept in its narrow `job_runs` row (written when results are folded)
- * with the results logged and not folded yet laid over them; usable wherever the statement's
- * row is `jobs` (SELECT … FROM jobs, RETURNING of INSERT or UPDATE on jobs). A job inserted
- * by the same statement has no counters yet: 0 and NULLs.
+ * A job's run counters, kept in its narrow `job_runs` row (written when its results are
+ * folded: docs/scheduler.md, "The result log"); usable wherever the statement's row is `jobs`
+ * (SELECT … FROM jobs, RETURNING of INSERT or UPDATE on jobs). A job inserted by the same
+ * statement has no counters yet: 0 and NULLs.
  */
-const RUN_COLUMNS = `COALESCE((SELECT r.call_count FROM job_runs r WHERE r.job_id = jobs.id), 0)
-    + (SELECT count(*) FROM (${UNFOLDED_RESULTS_OF_JOB}) u) AS call_count,
-  (SELECT max(x.at) FROM (SELECT u.finished_at AS at FROM (${UNFOLDED_RESULTS_OF_JOB}) u
-     UNION ALL SELECT r.last_run_at FROM job_runs r WHERE r.job_id = jobs.id) x) AS last_run_at,
-  (SELECT x.status FROM (SELECT u.status, u.finished_at AS at, 0 AS folded FROM (${UNFOLDED_RESULTS_OF_JOB}) u
-     UNION ALL SELECT r.last_status, r.last_run_at, 1 FROM job_runs r WHERE r.job_id = jobs.id) x
-   ORDER BY x.at DESC NULLS LAST, x.folded LIMIT 1) AS last_status`;
+const RUN_COLUMNS = ['call_count', 'last_run_at', 'last_status']
+  .map((column) => {
+    const value = `(SELECT r.${column} FROM job_runs r WHERE r.job_id = jobs.id)`;
+    return `${column === 'call_count' ? `COALESCE(${value}, 0)` : value} AS ${column}`;
+  })
+  .join(', ');
 
 /** The jobs columns every read returns (the signing secret never leaves the repository unasked). */
 export const JOB_COLUMNS = `id, owner_id, name, description, schedule, timezone, start_at, end_at, target, execution_type,

@@ -5,10 +5,12 @@ const RESULT_COLUMNS = ['finished_at', 'duration_ms', 'http_status', 'result', '
 
 /**
  * Results are appended to `execution_result_log` and folded into `executions` later, in sets
- * (docs/scheduler.md, "The result log"). Appending a result is an insert into a narrow table
- * with two small indexes; updating its execution row costs a new row version, two index
- * entries, the job's counters and, per batch, a join over the running executions: 20,000
- * results took 50-80 ms of Postgres CPU appended against 280-330 ms as updates.
+ * (docs/scheduler.md, "The result log"). Appending a result is an insert into a narrow heap
+ * with no index at all; updating its execution row in place costs a new row version, two
+ * index entries, the job's counters and, per batch, a join over the running executions:
+ * 20,000 results took 60-70 ms of Postgres CPU appended against 280-330 ms as updates, and
+ * any index on the log (a random uuid key) cost a burst 4-7% more (BENCHMARKS.md). The log
+ * stays small (folded within about a second), so readers scan it.
  *
  * A logged result belongs to one claim of its execution (execution_id, claimed_at =
  * the claim's started_at, replica_id): a result that arrives after its claim was lost (its
@@ -22,8 +24,10 @@ export class ResultLog1795500900000 implements MigrationInterface {
   name = 'ResultLog1795500900000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    // No foreign key: an execution deleted meanwhile (its job deleted, history purged) just
-    // leaves a result the fold drops. Deleted rows are vacuumed after every 10,000.
+    // No key, no index, no foreign key: an execution deleted meanwhile (its job deleted,
+    // history purged) just leaves a result the fold drops; a worker appending a batch again
+    // after an unanswered commit skips the results already there. Deleted rows are vacuumed
+    // after every 10,000.
     await queryRunner.query(`
       CREATE TABLE execution_result_log (
         execution_id     uuid NOT NULL,
@@ -39,12 +43,8 @@ export class ResultLog1795500900000 implements MigrationInterface {
         result           jsonb,
         response_excerpt text,
         error            text,
-        retry_delay_ms   integer,
-        PRIMARY KEY (execution_id, claimed_at)
+        retry_delay_ms   integer
       ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 10000)`);
-    // A job's results not folded yet (its run counters, its busy check).
-    await queryRunner.query(`CREATE INDEX execution_result_log_job_idx ON execution_result_log (job_id)`);
-
     await queryRunner.query(`ALTER TABLE execution_result_log ENABLE ROW LEVEL SECURITY`);
     // The sub-select on jobs is itself filtered by jobs_of_the_caller.
     await queryRunner.query(`

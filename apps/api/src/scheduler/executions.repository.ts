@@ -95,24 +95,31 @@ export class ExecutionsRepository {
    * log"): a narrow insert, so recording keeps pace with the calls; `foldResults` writes them
    * into their executions later. Each belongs to its claim (execution, started_at, replica):
    * one whose claim was lost meanwhile (a cancel, a reaper, a newer claim) is never applied.
-   * Appending the same claim's result twice (a retried write that had committed) keeps the first.
-   * Returns how many were appended.
+   * `appendAgain`: the batch may have been appended already (a failed append whose commit
+   * may have landed), so results already in the log are skipped. Returns how many were appended.
    */
-  async writeResults(replicaId: string, finished: FinishedExecution[]): Promise<number> {
+  async writeResults(replicaId: string, finished: FinishedExecution[], appendAgain = false): Promise<number> {
     if (finished.length === 0) return 0;
     const column = <T>(pick: (item: FinishedExecution) => T) => finished.map(pick);
     const plainArray = (pick: (item: FinishedExecution) => PlainArrayElement) => plainArrayLiteral(finished, pick);
     const rows: Array<{ appended: string }> = await this.dataSource.query(
-      `WITH appended AS (
-         INSERT INTO execution_result_log (execution_id, claimed_at, replica_id, job_id, status, called_at, finished_at,
-                                           duration_ms, http_status, response_excerpt, result, error, retry_delay_ms)
-         SELECT id, ${fromEpochMs('claimed_ms')}, $1, job_id, status, ${fromEpochMs('called_ms')}, ${fromEpochMs('finished_ms')},
-                duration_ms, http_status, response_excerpt, result, error, retry_delay_ms
+      `WITH r AS (
+         SELECT id, ${fromEpochMs('claimed_ms')} AS claimed_at, job_id, status, ${fromEpochMs('called_ms')} AS called_at,
+                ${fromEpochMs('finished_ms')} AS finished_at, duration_ms, http_status, response_excerpt, result, error,
+                retry_delay_ms
          FROM unnest($2::uuid[], $3::int8[], $4::uuid[], $5::text[], $6::int8[], $7::int[], $8::int[],
                      $9::text[], $10::jsonb[], $11::text[], $12::int[], $13::int8[])
            AS r(id, claimed_ms, job_id, status, finished_ms, duration_ms, http_status, response_excerpt, result, error,
                 retry_delay_ms, called_ms)
-         ON CONFLICT (execution_id, claimed_at) DO NOTHING
+       ),
+       appended AS (
+         INSERT INTO execution_result_log (execution_id, claimed_at, replica_id, job_id, status, called_at, finished_at,
+                                           duration_ms, http_status, response_excerpt, result, error, retry_delay_ms)
+         SELECT id, claimed_at, $1, job_id, status, called_at, finished_at,
+                duration_ms, http_status, response_excerpt, result, error, retry_delay_ms
+         FROM r
+         WHERE NOT $14::boolean
+            OR NOT EXISTS (SELECT 1 FROM execution_result_log l WHERE l.execution_id = r.id AND l.claimed_at = r.claimed_at)
          RETURNING 1
        )
        SELECT count(*)::text AS appended FROM appended`,
@@ -130,6 +137,7 @@ export class ExecutionsRepository {
         column((f) => f.outcome.error ?? null),
         plainArray((f) => f.retryDelayMs),
         plainArray((f) => f.calledAt?.getTime() ?? null),
+        appendAgain,
       ],
     );
     return Number(rows[0]?.appended ?? 0);
@@ -145,16 +153,15 @@ export class ExecutionsRepository {
    */
   async foldResults(limit: number, minAgeMs = 0): Promise<number> {
     const rows: Array<{ taken: string }> = await this.dataSource.query(
-      `WITH picked AS (
-         SELECT execution_id, claimed_at FROM execution_result_log
-         WHERE $2::int = 0 OR finished_at < (SELECT clock_timestamp() - $2::int * interval '1 millisecond')
-         LIMIT $1
-         FOR UPDATE SKIP LOCKED
-       ),
-       taken AS (
-         DELETE FROM execution_result_log l USING picked p
-         WHERE l.execution_id = p.execution_id AND l.claimed_at = p.claimed_at
-         RETURNING l.*
+      `WITH taken AS (
+         DELETE FROM execution_result_log
+         WHERE ctid = ANY (ARRAY(
+           SELECT ctid FROM execution_result_log
+           WHERE $2::int = 0 OR finished_at < (SELECT clock_timestamp() - $2::int * interval '1 millisecond')
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED
+         ))
+         RETURNING *
        ),
        written AS (
          UPDATE executions e

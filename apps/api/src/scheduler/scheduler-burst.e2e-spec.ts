@@ -89,7 +89,10 @@ describe('scheduler: bursts', () => {
     const ended = (rows: Row[], count: number) =>
       rows.length === count && rows.every((row) => row.status !== 'pending' && row.status !== 'running') ? rows : null;
     const burst = await waitFor(async () => ended(await rowsOf('burst'), 8_000), 60_000);
-    const guarded = await waitFor(async () => ended([...(await rowsOf('forbid')), ...(await rowsOf('amo'))], 6), 20_000);
+    const guarded = await waitFor(
+      async () => ended([...(await rowsOf('forbid')), ...(await rowsOf('amo'))], 6),
+      20_000,
+    );
     expect([...burst, ...guarded].filter((row) => row.status !== 'succeeded')).toEqual([]);
 
     const dueMs = at.getTime();

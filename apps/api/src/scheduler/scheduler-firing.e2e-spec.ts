@@ -120,9 +120,10 @@ describe('scheduler on one replica', () => {
     ).toBe(true);
     expect(rows.every((row) => row.scheduled_for.getTime() % 1000 === 0)).toBe(true);
     expect(rows.every((row) => row.replica_id === 'solo' && Number(row.leader_epoch) >= 1)).toBe(true);
-    const { rows: job } = await db.query(`SELECT call_count, last_status, last_run_at FROM job_runs WHERE job_id = $1`, [
-      jobId,
-    ]);
+    const { rows: job } = await db.query(
+      `SELECT call_count, last_status, last_run_at FROM job_runs WHERE job_id = $1`,
+      [jobId],
+    );
     expect(Number(job[0].call_count)).toBe(rows.length);
     expect(job[0].last_status).toBe('succeeded');
   });
@@ -353,7 +354,10 @@ describe('scheduler on one replica', () => {
     ]);
     await waitFor(() => callsTo('/healthy').length > 0, 5_000);
     await pause(healthy);
-    const { rows } = await db.query(`SELECT j.status, r.last_status, j.next_run_at FROM jobs j JOIN job_runs r ON r.job_id = j.id WHERE j.id = $1`, [broken]);
+    const { rows } = await db.query(
+      `SELECT j.status, r.last_status, j.next_run_at FROM jobs j JOIN job_runs r ON r.job_id = j.id WHERE j.id = $1`,
+      [broken],
+    );
     expect(rows[0]).toEqual({ status: 'paused', last_status: 'schedule_error', next_run_at: null });
     expect(await executionsOf(db, broken)).toEqual([]);
   });

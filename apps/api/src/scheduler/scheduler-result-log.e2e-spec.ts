@@ -92,20 +92,17 @@ describe('scheduler: the result log', () => {
     const { jobId, execution } = await runningExecution({ concurrency: 'forbid' });
     const result = finished(execution);
     expect(await executions.writeResults('w1', [result])).toBe(1);
-    // Appending the same claim's result again (a retried append that had committed) keeps one.
-    expect(await executions.writeResults('w1', [result])).toBe(0);
+    // Appended again after a failure that had in fact committed: the logged result is skipped.
+    expect(await executions.writeResults('w1', [result], true)).toBe(0);
 
     const seen = await api().get(`/api/v1/executions/${execution.id}`).set(owner).expect(200);
     expect(seen.body).toMatchObject({ status: 'succeeded', httpStatus: 200, durationMs: 12, error: null });
     expect(seen.body.finishedAt).toBe(result.outcome.finishedAt.toISOString());
     const history = await api().get(`/api/v1/jobs/${jobId}/history`).set(owner).expect(200);
     expect(history.body.items.map((item: { status: string }) => item.status)).toEqual(['succeeded']);
+    // The job's counters follow when the result is folded.
     const job = await api().get(`/api/v1/jobs/${jobId}`).set(owner).expect(200);
-    expect(job.body).toMatchObject({
-      callCount: 1,
-      lastStatus: 'succeeded',
-      lastRunAt: result.outcome.finishedAt.toISOString(),
-    });
+    expect(job.body).toMatchObject({ callCount: 0, lastStatus: null });
 
     // Its lease has expired, but the call finished: the reaper neither re-queues nor abandons it.
     expect(await executions.reapExpiredLeases()).toEqual({ abandoned: 0, requeued: 0 });
@@ -123,7 +120,11 @@ describe('scheduler: the result log', () => {
     expect(folded.finished_at?.toISOString()).toBe(result.outcome.finishedAt.toISOString());
     expect(await logged(execution.id)).toBe(0);
     const after = await api().get(`/api/v1/jobs/${jobId}`).set(owner).expect(200);
-    expect(after.body).toMatchObject({ callCount: 1, lastStatus: 'succeeded' });
+    expect(after.body).toMatchObject({
+      callCount: 1,
+      lastStatus: 'succeeded',
+      lastRunAt: result.outcome.finishedAt.toISOString(),
+    });
   });
 
   it('never applies a result of a claim that was lost: neither shown nor folded', async () => {

@@ -85,6 +85,7 @@ export class WorkerPool {
   private results: FinishedExecution[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private appendMayRepeat = false;
   private foldTimer: NodeJS.Timeout | null = null;
   private lastAppendAt = 0;
   private folding: Promise<void> | null = null;
@@ -433,7 +434,15 @@ export class WorkerPool {
   }
 
   private scheduleFlush(): void {
-    if (this.flushTimer || this.flushing) return;
+    if (this.flushing) return;
+    // Nothing else is running or waiting here: no later result to wait for.
+    if (this.inFlight.size === 0 && this.queued.size === 0) {
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+      void this.flush();
+      return;
+    }
+    if (this.flushTimer) return;
     // A few milliseconds of patience turns a burst of completions into one statement. While
     // more than a round of calls still waits in the local queue, up to FLUSH_HOLD_MS more:
     // building and sending the statement would take event-loop time from starting them. The
@@ -457,14 +466,17 @@ export class WorkerPool {
     const batch = this.results.splice(0, MAX_RESULTS_PER_WRITE);
     if (batch.length === 0) return Promise.resolve();
     this.flushing = this.executions
-      .writeResults(this.config.replicaId, batch)
+      .writeResults(this.config.replicaId, batch, this.appendMayRepeat)
       .then(
         () => {
+          this.appendMayRepeat = false;
           this.metrics.resultsWritten(batch.map((result) => result.outcome.status));
           this.scheduleFold();
         },
         (error: Error) => {
           // Keep them: leases are renewed for buffered results too, so nothing expires meanwhile.
+          // The append may have committed without our hearing of it: the next one skips what is logged.
+          this.appendMayRepeat = true;
           this.results.unshift(...batch);
           this.logger.warn(`writing ${batch.length} results failed, will retry: ${error.message}`);
           return new Promise<void>((resolve) => setTimeout(resolve, 250));
