@@ -214,7 +214,10 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   private async leaderUpkeep(): Promise<void> {
     if (!this.election.current) return;
     // Results whose writer did not fold them (it stopped or crashed first); younger ones are its own.
-    while ((await this.executions.foldResults(RESULT_FOLD_BATCH, LEFT_BEHIND_RESULT_MS)) === RESULT_FOLD_BATCH);
+    // A failed fold leaves them logged (the reaper skips their executions) for the next pass.
+    await this.foldLeftBehindResults().catch((error: Error) =>
+      this.logger.warn(`folding left-behind results failed: ${error.message}`),
+    );
     const { abandoned, requeued } = await this.executions.reapExpiredLeases();
     if (abandoned + requeued > 0)
       this.logger.warn(`expired leases: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);
@@ -226,6 +229,10 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
         .catch((error: Error) => this.logger.warn(`history retention failed: ${error.message}`))
         .finally(() => (this.retentionRunning = false));
     }
+  }
+
+  private async foldLeftBehindResults(): Promise<void> {
+    while ((await this.executions.foldResults(RESULT_FOLD_BATCH, LEFT_BEHIND_RESULT_MS)) === RESULT_FOLD_BATCH);
   }
 
   private async heartbeat(): Promise<void> {
