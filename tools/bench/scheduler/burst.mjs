@@ -1,6 +1,7 @@
 // Burst: N jobs due at the same moment, each POSTing to the same local sink. Reports
 // callbacks delivered AND recorded per second for every contender, in one run.
 //   node tools/bench/scheduler/burst.mjs [--total 20000] [--concurrency 200] [--rounds 3] [--no-warmup] [--only zer08,ceiling]
+//   --builds /a/dist/api/apps/api/src/main.js,/b/…/main.js: an A/B, one ZER08 contender per build, interleaved
 // `% of ceiling` is the median over rounds of (ceiling's time / contender's time) in the same round.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
@@ -16,15 +17,24 @@ const { values } = parseArgs({
     only: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     'no-warmup': { type: 'boolean', default: false },
+    builds: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
 const total = Number(values.total);
 const concurrency = Number(values.concurrency);
+/** ZER08 replicas started from another build (`main.js` of its dist), as BENCH_MAIN does. */
+const zer08Build = (main) => (options) => {
+  process.env.BENCH_MAIN = main;
+  return zer08Burst(options).finally(() => delete process.env.BENCH_MAIN);
+};
+const builds = values.builds?.split(',') ?? [];
 const contenders = [
   ['ceiling (undici, no library)', ceiling],
-  ['recording floor (ceiling + signature + ZER08 result writes)', recordingFloor],
-  ['zer08', zer08Burst],
+  ['recording floor (ceiling + signature + ZER08 result append)', recordingFloor],
+  ...(builds.length > 0
+    ? builds.map((main, i) => [`zer08 ${'ABCDEFGH'[i]} (${main})`, zer08Build(main)])
+    : [['zer08', zer08Burst]]),
   ['graphile-worker 0.18', graphileWorker],
   ['pg-boss 12', pgBoss],
   ['bullmq (Redis)', bullMq],
@@ -37,7 +47,7 @@ const sink = await startSink();
 const warmUp = !values['no-warmup'];
 if (warmUp) {
   for (const [name, run] of contenders) {
-    if (name === 'zer08') continue;
+    if (name.startsWith('zer08')) continue;
     await sink.reset();
     await run({ sink, total: Math.min(2_000, total), concurrency });
   }
@@ -63,10 +73,15 @@ for (let round = 1; round <= rounds; round++) {
 await sink.stop();
 
 /** The middle value (the lower of the two middle ones for an even count). */
-const median = (values) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 const rows = contenders.map(([name]) => {
   const done = runs.get(name).filter((run) => !run.error);
-  if (done.length < rounds) return { contender: name, jobs: total, 'per second': `error: ${runs.get(name).find((run) => run.error)?.error}` };
+  if (done.length < rounds)
+    return { contender: name, jobs: total, 'per second': `error: ${runs.get(name).find((run) => run.error)?.error}` };
   const rates = done.map((run) => Math.round(total / run.seconds));
   return {
     contender: name,
@@ -82,7 +97,8 @@ const ceilingRuns = runs.get(contenders.find(([name]) => name.startsWith('ceilin
 for (const row of rows) {
   if (ceilingRuns.length === rounds && typeof row['per second'] === 'number') {
     const ratios = runs.get(row.contender).map((run, i) => ceilingRuns[i].seconds / run.seconds);
-    row['% of ceiling'] = `${Math.round(100 * median(ratios))}% (${ratios.map((ratio) => Math.round(100 * ratio)).join('/')})`;
+    row['% of ceiling'] =
+      `${Math.round(100 * median(ratios))}% (${ratios.map((ratio) => Math.round(100 * ratio)).join('/')})`;
   }
 }
 printTable(
