@@ -9,7 +9,7 @@ const RESULT_COLUMNS = ['finished_at', 'duration_ms', 'http_status', 'result', '
  * with no index at all; updating its execution row in place costs a new row version, two
  * index entries, the job's counters and, per batch, a join over the running executions:
  * 20,000 results took 60-70 ms of Postgres CPU appended against 280-330 ms as updates, and
- * any index on the log (a random uuid key) cost a burst 4-7% more (BENCHMARKS.md). The log
+ * any index on the log (a random uuid key) cost a burst 4-11% (BENCHMARKS.md). The log
  * stays small (folded within about a second), so readers scan it.
  *
  * A logged result belongs to one claim of its execution (execution_id, claimed_at =

@@ -202,6 +202,11 @@ export class ExecutionsRepository {
     return Number(rows[0]?.taken ?? 0);
   }
 
+  /** `foldResults` until a statement takes less than a full batch (the log is drained, or its rest is locked by another fold). */
+  async foldAllResults(minAgeMs = 0): Promise<void> {
+    while ((await this.foldResults(RESULT_FOLD_BATCH, minAgeMs)) === RESULT_FOLD_BATCH);
+  }
+
   /**
    * Extends to now + `extendByMs` the leases of calls held here that expire within
    * `renewWithinMs`; never shortens one, and leaves far-off ones (fresh claims, the local
@@ -322,11 +327,11 @@ export class ExecutionsRepository {
     user: { id: string; isAdmin: boolean },
   ): Promise<{ cancelled: CancelledExecutionRow } | { refused: 'missing' | 'finished'; status?: string }> {
     return this.dataSource.transaction(async (manager) => {
-      // A running execution whose result is logged (not folded yet) has finished.
+      // Its status as readers see it: a running execution whose result is logged has finished.
       const found: Array<{ id: string; status: string }> = await manager.query(
-        `SELECT e.id, COALESCE(l.status, e.status) AS status FROM executions e JOIN jobs j ON j.id = e.job_id
-         LEFT JOIN execution_result_log l
-           ON e.status = 'running' AND l.execution_id = e.id AND l.claimed_at = e.started_at AND l.replica_id = e.replica_id
+        `SELECT e.id, c.status FROM executions e
+         JOIN executions_current c ON c.id = e.id
+         JOIN jobs j ON j.id = e.job_id
          WHERE e.id = $1 AND ($3::boolean OR j.owner_id = $2)
          FOR UPDATE OF e`,
         [executionId, user.id, user.isAdmin],

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { CallAborted } from '../executor/abort-reasons';
 import { HttpExecutor } from '../executor/http-executor';
 import { DbClock } from './db-clock';
-import { ExecutionsRepository, RESULT_FOLD_BATCH } from './executions.repository';
+import { ExecutionsRepository } from './executions.repository';
 import { FiringLoop } from './firing-loop';
 import { LeaderElection, Leadership } from './leader-election';
 import { NotificationListener } from './notification-listener';
@@ -215,9 +215,9 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     if (!this.election.current) return;
     // Results whose writer did not fold them (it stopped or crashed first); younger ones are its own.
     // A failed fold leaves them logged (the reaper skips their executions) for the next pass.
-    await this.foldLeftBehindResults().catch((error: Error) =>
-      this.logger.warn(`folding left-behind results failed: ${error.message}`),
-    );
+    await this.executions
+      .foldAllResults(LEFT_BEHIND_RESULT_MS)
+      .catch((error: Error) => this.logger.warn(`folding left-behind results failed: ${error.message}`));
     const { abandoned, requeued } = await this.executions.reapExpiredLeases();
     if (abandoned + requeued > 0)
       this.logger.warn(`expired leases: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);
@@ -229,10 +229,6 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
         .catch((error: Error) => this.logger.warn(`history retention failed: ${error.message}`))
         .finally(() => (this.retentionRunning = false));
     }
-  }
-
-  private async foldLeftBehindResults(): Promise<void> {
-    while ((await this.executions.foldResults(RESULT_FOLD_BATCH, LEFT_BEHIND_RESULT_MS)) === RESULT_FOLD_BATCH);
   }
 
   private async heartbeat(): Promise<void> {

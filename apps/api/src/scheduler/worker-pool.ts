@@ -7,7 +7,7 @@ import { executionLogFields } from '../logging/execution-log';
 import { LogRateLimit } from '../logging/log-rate-limit';
 import { LocalQueue } from './local-queue';
 import { DbClock } from './db-clock';
-import { ExecutionsRepository, FinishedExecution, RESULT_FOLD_BATCH } from './executions.repository';
+import { ExecutionsRepository, FinishedExecution } from './executions.repository';
 import { retryDelayMs } from './retry-policy';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 import { SchedulerMetrics } from './scheduler-metrics';
@@ -499,7 +499,8 @@ export class WorkerPool {
     const firstAt = this.lastAppendAt;
     const tick = () => {
       const now = Date.now();
-      const quietFor = now - Math.max(this.lastAppendAt, this.flushing || this.results.length > 0 ? now : 0);
+      const appending = this.flushing !== null || this.results.length > 0;
+      const quietFor = appending ? 0 : now - this.lastAppendAt;
       const waitFor = Math.min(
         this.queued.size > 0 ? FOLD_QUIET_MS : FOLD_QUIET_MS - quietFor,
         FOLD_DEFER_MAX_MS - (now - firstAt),
@@ -515,7 +516,7 @@ export class WorkerPool {
   }
 
   /** Folds until the log is empty; one fold at a time here (a request meanwhile runs another pass). */
-  foldAll(): Promise<void> {
+  private foldAll(): Promise<void> {
     if (this.folding) {
       this.foldAgain = true;
       return this.folding;
@@ -523,7 +524,7 @@ export class WorkerPool {
     this.folding = (async () => {
       do {
         this.foldAgain = false;
-        while ((await this.executions.foldResults(RESULT_FOLD_BATCH)) === RESULT_FOLD_BATCH);
+        await this.executions.foldAllResults();
       } while (this.foldAgain);
     })()
       .catch((error: Error) => {
