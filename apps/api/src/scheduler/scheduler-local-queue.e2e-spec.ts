@@ -89,6 +89,45 @@ describe('scheduler: the leader’s local queue', () => {
     await replica.close();
   }, 30_000);
 
+  it('folds the results of a queued burst once the queue is worked through, not beside its calls', async () => {
+    const replica = await bed.start('q4', { WORKER_CONCURRENCY: '1' });
+    // One heartbeat: q4 learns it dispatches alone, so it keeps the whole burst in its local queue.
+    await sleep(1_500);
+    delayMs = 400;
+    const jobs = await onceJobs('fold', 8, 'AT_LEAST_ONCE');
+    const fired = await waitFor(async () => {
+      const rows = await rowsOf(jobs);
+      return rows.length === jobs.length ? rows : null;
+    }, 5_000);
+    expect(fired.every((row) => row.status === 'running' && row.replica_id === 'q4')).toBe(true);
+    const foldState = async () =>
+      (
+        await db.query<{ logged: number; folded: number }>(
+          `SELECT (SELECT count(*)::int FROM execution_result_log WHERE job_id = ANY($1::uuid[])) AS logged,
+                  (SELECT count(*)::int FROM executions WHERE job_id = ANY($1::uuid[]) AND status = 'succeeded') AS folded`,
+          [jobs],
+        )
+      ).rows[0];
+
+    // The 7th call starts ~2.4 s after the 1st: 5 or 6 results are logged, the oldest well
+    // over the 1 s a fold may otherwise wait, and the 8th call still waits in the queue.
+    await waitFor(
+      () => (sink.calls.filter((call) => call.path.startsWith('/fold/')).length >= 7 ? true : null),
+      10_000,
+      10,
+    );
+    const midway = await foldState();
+    expect(midway.folded).toBe(0);
+    expect(midway.logged).toBeGreaterThanOrEqual(5);
+
+    const done = await waitFor(async () => {
+      const state = await foldState();
+      return state.folded === jobs.length ? state : null;
+    }, 5_000);
+    expect(done.logged).toBe(0);
+    await replica.close();
+  }, 30_000);
+
   it('puts queued executions back to pending at shutdown; another replica runs each exactly once', async () => {
     const first = await bed.start('q2', { WORKER_CONCURRENCY: '2', SCHEDULER_SHUTDOWN_GRACE_MS: '100' });
     delayMs = 1_500;

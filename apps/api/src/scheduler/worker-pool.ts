@@ -49,10 +49,13 @@ const ALONE_QUEUE_LIMIT = 50_000;
  * The result log is folded once this replica has appended nothing for FOLD_QUIET_MS and has
  * no call waiting in its local queue (recording comes first: a fold is as costly as the
  * in-place result writes it replaces), and at the latest FOLD_DEFER_MAX_MS after a result
- * was appended, whatever the replica is doing.
+ * was appended. While calls wait in the local queue they are due and late: the fold waits
+ * for them, up to FOLD_DEFER_BUSY_MAX_MS (where the leader's upkeep folds results left
+ * behind anyway), and then FOLD_QUIET_MS more for the last round of calls.
  */
 const FOLD_QUIET_MS = 100;
 const FOLD_DEFER_MAX_MS = 1_000;
+const FOLD_DEFER_BUSY_MAX_MS = 5_000;
 /** Completions are counted over windows of this length; the rate is the last full window's, per second. */
 const RATE_WINDOW_MS = 250;
 
@@ -491,20 +494,23 @@ export class WorkerPool {
 
   /**
    * Folds the result log into the executions once this replica is between calls (nothing
-   * queued locally, nothing left to append), or after FOLD_DEFER_MAX_MS whatever it is doing.
+   * queued locally, nothing left to append), or at the deadline (see FOLD_DEFER_MAX_MS).
    */
   private scheduleFold(): void {
     this.lastAppendAt = Date.now();
     if (this.foldTimer) return;
     const firstAt = this.lastAppendAt;
+    let queueLastSeenAt = firstAt;
     const tick = () => {
       const now = Date.now();
+      if (this.queued.size > 0) queueLastSeenAt = now;
       const appending = this.flushing !== null || this.results.length > 0;
       const quietFor = appending ? 0 : now - this.lastAppendAt;
-      const waitFor = Math.min(
-        this.queued.size > 0 ? FOLD_QUIET_MS : FOLD_QUIET_MS - quietFor,
-        FOLD_DEFER_MAX_MS - (now - firstAt),
+      const deadline = Math.min(
+        firstAt + FOLD_DEFER_BUSY_MAX_MS,
+        Math.max(firstAt + FOLD_DEFER_MAX_MS, queueLastSeenAt + FOLD_QUIET_MS),
       );
+      const waitFor = Math.min(this.queued.size > 0 ? FOLD_QUIET_MS : FOLD_QUIET_MS - quietFor, deadline - now);
       if (waitFor > 0) {
         this.foldTimer = setTimeout(tick, waitFor);
         return;
