@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hasLoggedResult } from '../database/result-log';
-import { RUNNABLE_JOB_COLUMNS, RunnableRow, toClaimedExecution } from './execution-rows';
+import { leaseExpiresMs, RUNNABLE_JOB_COLUMNS, RunnableRow, toClaimedExecution } from './execution-rows';
 import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 
 /** SQL for a timestamptz from a column of milliseconds since the epoch: exact, and NULL stays NULL. */
@@ -82,7 +82,8 @@ export class ExecutionsRepository {
            error = NULL
        FROM picked, jobs j
        WHERE e.id = picked.id AND j.id = e.job_id
-       RETURNING e.id, e.job_id, e.scheduled_for, e.attempt, e.started_at, ${RUNNABLE_JOB_COLUMNS}
+       RETURNING e.id, e.job_id, e.scheduled_for, e.attempt, e.started_at,
+                 ${leaseExpiresMs('e.lease_expires_at')} AS lease_expires_ms, ${RUNNABLE_JOB_COLUMNS}
        )
        SELECT * FROM claimed`,
       [replicaId, limit, leaseMarginMs, defaultTimeoutMs],
@@ -218,7 +219,7 @@ export class ExecutionsRepository {
       `UPDATE executions SET lease_expires_at = clock_timestamp() + $3::int * interval '1 millisecond'
        WHERE id = ANY($2::uuid[]) AND status = 'running' AND replica_id = $1
          AND lease_expires_at < (SELECT clock_timestamp() + LEAST($3::int, $4::int) * interval '1 millisecond')`,
-      [replicaId, ids, extendByMs, renewWithinMs],
+      [replicaId, plainArrayLiteral(ids, (id) => id), extendByMs, renewWithinMs],
     );
   }
 

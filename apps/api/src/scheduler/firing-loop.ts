@@ -158,8 +158,8 @@ export class FiringLoop {
 
       const mine = inserted.flatMap((row) => {
         const job = jobs.get(row.job_id);
-        if (row.status !== 'running' || !job || !row.started_at) return [];
-        return [executionOf(job, row.id, row.scheduled_for, row.started_at)];
+        if (row.status !== 'running' || !job || !row.started_at || row.lease_expires_ms === null) return [];
+        return [executionOf(job, row.id, row.scheduled_for, row.started_at, Number(row.lease_expires_ms))];
       });
       this.workers.runReserved(mine, reservation);
       return due.length;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ScheduleSpec } from '@zer08/cron';
 import { Client } from 'pg';
-import { RUNNABLE_JOB_COLUMNS, RunnableJobColumns } from './execution-rows';
+import { leaseExpiresMs, RUNNABLE_JOB_COLUMNS, RunnableJobColumns } from './execution-rows';
 import { MisfirePolicy } from './occurrence-planner';
 import { hasLoggedResult } from '../database/result-log';
 
@@ -33,6 +33,8 @@ export interface InsertedExecution {
   scheduled_for: Date;
   status: 'pending' | 'running' | 'skipped';
   started_at: Date | null;
+  /** Set when `running` (see ClaimedExecution.leaseExpiresAtMs). */
+  lease_expires_ms: string | null;
 }
 
 /**
@@ -128,7 +130,7 @@ export class FiringRepository {
        FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::int[], $7::text[])
          AS u(job_id, scheduled_for, status, lease_ms, error)
        ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
-       RETURNING id, job_id, scheduled_for, status, started_at`,
+       RETURNING id, job_id, scheduled_for, status, started_at, ${leaseExpiresMs('lease_expires_at')} AS lease_expires_ms`,
       [
         replicaId,
         epoch,

@@ -42,6 +42,10 @@ export class LocalQueue {
     return [...this.byId.keys()];
   }
 
+  forEach(visit: (execution: ClaimedExecution) => void): void {
+    for (const execution of this.byId.values()) visit(execution);
+  }
+
   /** Removes the `count` newest executions and returns their ids. */
   takeNewest(count: number): string[] {
     const newest = this.ids().slice(-count);

@@ -32,7 +32,12 @@ describe('scheduler: the leader’s local queue', () => {
         [jobIds],
       )
     ).rows;
-  const onceJobs = async (prefix: string, count: number, executionType: 'AT_LEAST_ONCE' | 'AT_MOST_ONCE') => {
+  const onceJobs = async (
+    prefix: string,
+    count: number,
+    executionType: 'AT_LEAST_ONCE' | 'AT_MOST_ONCE',
+    timeoutMs = 5_000,
+  ) => {
     const at = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000).toISOString();
     return insertJobs(
       db,
@@ -42,7 +47,7 @@ describe('scheduler: the leader’s local queue', () => {
         schedule: { kind: 'once', at },
         nextRunAt: at,
         executionType,
-        target: { kind: 'http', method: 'POST', url: `${sink.url}/${prefix}/${i}`, timeoutMs: 5_000 },
+        target: { kind: 'http', method: 'POST', url: `${sink.url}/${prefix}/${i}`, timeoutMs },
       })),
     );
   };
@@ -127,6 +132,30 @@ describe('scheduler: the leader’s local queue', () => {
     expect(done.logged).toBe(0);
     await replica.close();
   }, 30_000);
+
+  it('renews the leases of calls queued longer than their lease: each runs once, none is reaped', async () => {
+    const replica = await bed.start('q5', { WORKER_CONCURRENCY: '1' });
+    await sleep(1_500);
+    // Lease = timeout (500 ms) + margin (5 s); 16 calls of 400 ms through one slot: the last
+    // starts ~6 s after the instant, so its first lease has long expired by then.
+    delayMs = 400;
+    const jobs = await onceJobs('renew', 16, 'AT_LEAST_ONCE', 500);
+    const fired = await waitFor(async () => {
+      const rows = await rowsOf(jobs);
+      return rows.length === jobs.length ? rows : null;
+    }, 5_000);
+    expect(fired.every((row) => row.status === 'running' && row.replica_id === 'q5')).toBe(true);
+    const done = await waitFor(async () => {
+      const current = await rowsOf(jobs);
+      return current.length === jobs.length && current.every((row) => row.status === 'succeeded') ? current : null;
+    }, 20_000);
+    expect(done).toHaveLength(jobs.length);
+    await sleep(300);
+    const calls = sink.calls.filter((call) => call.path.startsWith('/renew/')).map((call) => call.path);
+    expect(calls).toHaveLength(jobs.length);
+    expect(new Set(calls).size).toBe(jobs.length);
+    await replica.close();
+  }, 40_000);
 
   it('puts queued executions back to pending at shutdown; another replica runs each exactly once', async () => {
     const first = await bed.start('q2', { WORKER_CONCURRENCY: '2', SCHEDULER_SHUTDOWN_GRACE_MS: '100' });

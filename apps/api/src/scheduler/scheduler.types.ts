@@ -36,6 +36,8 @@ export interface ClaimedExecution {
   attempt: number;
   /** Truncated to milliseconds so it round-trips through JS exactly: it identifies this claim. */
   startedAt: Date;
+  /** When its lease expires, by the database clock, truncated to the millisecond (so never later than the lease). */
+  leaseExpiresAtMs: number;
   target: JobTarget;
   executionType: ExecutionType;
   retry: RetryPolicy;

@@ -94,6 +94,8 @@ export class WorkerPool {
   private folding: Promise<void> | null = null;
   private foldAgain = false;
   private readonly idleWaiters: Array<() => void> = [];
+  /** Lower bounds of the leases this replica renewed (leaseFloorOf). */
+  private readonly renewedLeaseFloors = new WeakMap<ClaimedExecution, number>();
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
@@ -543,20 +545,43 @@ export class WorkerPool {
     return this.folding;
   }
 
+  /**
+   * Renews the leases of the calls held here (in flight, queued, result not yet written)
+   * that may expire within margin + two periods, to margin + three periods: as much slack at
+   * every renewal as before, but fresh leases are not rewritten every period, and those
+   * known to run further (a burst's queue, fired seconds ahead) are not even sent.
+   */
   private async renewLeases(): Promise<void> {
-    const ids = [...this.inFlight.keys(), ...this.queued.ids(), ...this.results.map((result) => result.execution.id)];
-    if (ids.length === 0) return;
+    const extendByMs = this.config.leaseMarginMs + this.config.leaseRenewMs * 3;
+    const renewWithinMs = this.config.leaseMarginMs + this.config.leaseRenewMs * 2;
+    const sentAt = this.clock.now();
+    const uncertaintyMs = this.clock.uncertaintyMs;
+    const horizon = sentAt + uncertaintyMs + renewWithinMs;
+    const due: ClaimedExecution[] = [];
+    const collect = (execution: ClaimedExecution) => {
+      if (this.leaseFloorOf(execution) < horizon) due.push(execution);
+    };
+    for (const call of this.inFlight.values()) collect(call.execution);
+    this.queued.forEach(collect);
+    for (const result of this.results) collect(result.execution);
+    if (due.length === 0) return;
     try {
-      // Once less than margin + two periods is left, renewed to margin + three periods: as much
-      // slack at every renewal as before, but fresh leases are not rewritten every period.
       await this.executions.renewLeases(
         this.config.replicaId,
-        ids,
-        this.config.leaseMarginMs + this.config.leaseRenewMs * 3,
-        this.config.leaseMarginMs + this.config.leaseRenewMs * 2,
+        due.map((execution) => execution.id),
+        extendByMs,
+        renewWithinMs,
       );
+      // Renewed (to at least sentAt + extendByMs) or left alone (already beyond sentAt + renewWithinMs).
+      const floor = sentAt - uncertaintyMs + Math.min(extendByMs, renewWithinMs);
+      for (const execution of due) this.renewedLeaseFloors.set(execution, floor);
     } catch (error) {
       this.logger.warn(`lease renewal failed: ${(error as Error).message}`);
     }
+  }
+
+  /** A time, by the database clock, before which this execution's lease surely has not expired. */
+  private leaseFloorOf(execution: ClaimedExecution): number {
+    return this.renewedLeaseFloors.get(execution) ?? execution.leaseExpiresAtMs;
   }
 }
