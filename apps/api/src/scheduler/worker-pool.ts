@@ -49,9 +49,10 @@ const ALONE_QUEUE_LIMIT = 50_000;
  * The result log is folded once this replica has appended nothing for FOLD_QUIET_MS and has
  * no call waiting in its local queue (recording comes first: a fold is as costly as the
  * in-place result writes it replaces), and at the latest FOLD_DEFER_MAX_MS after a result
- * was appended. While calls wait in the local queue they are due and late: the fold waits
- * for them, up to FOLD_DEFER_BUSY_MAX_MS (where the leader's upkeep folds results left
- * behind anyway), and then FOLD_QUIET_MS more for the last round of calls.
+ * was appended. While calls wait in the local queue they are due and late: the deadline
+ * counts from when the queue last held any (FOLD_DEFER_BUSY_MAX_MS after the append at the
+ * most, where the leader's upkeep folds results left behind anyway), so a burst's fold
+ * waits for its last round of calls and their append, not only for its queue.
  */
 const FOLD_QUIET_MS = 100;
 const FOLD_DEFER_MAX_MS = 1_000;
@@ -502,16 +503,14 @@ export class WorkerPool {
     this.lastAppendAt = Date.now();
     if (this.foldTimer) return;
     const firstAt = this.lastAppendAt;
-    let queueLastSeenAt = firstAt;
+    /** The first append, or later, the last time the local queue was seen holding calls. */
+    let deferFrom = firstAt;
     const tick = () => {
       const now = Date.now();
-      if (this.queued.size > 0) queueLastSeenAt = now;
+      if (this.queued.size > 0) deferFrom = now;
       const appending = this.flushing !== null || this.results.length > 0;
       const quietFor = appending ? 0 : now - this.lastAppendAt;
-      const deadline = Math.min(
-        firstAt + FOLD_DEFER_BUSY_MAX_MS,
-        Math.max(firstAt + FOLD_DEFER_MAX_MS, queueLastSeenAt + FOLD_QUIET_MS),
-      );
+      const deadline = Math.min(firstAt + FOLD_DEFER_BUSY_MAX_MS, deferFrom + FOLD_DEFER_MAX_MS);
       const waitFor = Math.min(this.queued.size > 0 ? FOLD_QUIET_MS : FOLD_QUIET_MS - quietFor, deadline - now);
       if (waitFor > 0) {
         this.foldTimer = setTimeout(tick, waitFor);
