@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../../test/test-app';
 import { DataSource } from 'typeorm';
-import { MetricsService } from './metrics.service';
 
 describe('GET /metrics', () => {
   let testApp: TestApp;
@@ -51,19 +50,5 @@ describe('GET /metrics', () => {
       [job.id],
     );
     expect((await request(server).get('/metrics')).text).toMatch(/^zer08_executions_pending 2$/m);
-  });
-
-  it('hands buffered observations to their histogram at the scrape', async () => {
-    const metrics = testApp.app.get(MetricsService);
-    const durations = metrics.bufferedObserver(metrics.callbackDuration.labels('test_kind'));
-    durations.observe(0.003);
-    durations.observe(0.2);
-    const { text } = await request(testApp.app.getHttpServer()).get('/metrics').expect(200);
-    expect(text).toMatch(/^zer08_callback_duration_seconds_count\{target_kind="test_kind"\} 2$/m);
-    expect(text).toMatch(/^zer08_callback_duration_seconds_bucket\{le="0.005",target_kind="test_kind"\} 1$/m);
-    expect(text).toMatch(/^zer08_callback_duration_seconds_bucket\{le="0.25",target_kind="test_kind"\} 2$/m);
-    // Handed over once: a second scrape counts them no more.
-    const again = await request(testApp.app.getHttpServer()).get('/metrics').expect(200);
-    expect(again.text).toMatch(/^zer08_callback_duration_seconds_count\{target_kind="test_kind"\} 2$/m);
   });
 });

@@ -5,31 +5,6 @@ import { DataSource } from 'typeorm';
 import { hasLoggedResult } from '../database/result-log';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-/** Observations a BufferedObserver holds at most before handing them over unasked (0.8 MB). */
-const MAX_BUFFERED_OBSERVATIONS = 100_000;
-
-/**
- * Observations kept in a plain array and handed to a prom-client histogram when the
- * registry is read (or once MAX_BUFFERED_OBSERVATIONS are held). prom-client's observe
- * (label checks and hashing, a bucket looked up by its float bound as a property name)
- * made up ~5% of a replica's CPU in a burst of callbacks when called per call.
- */
-export class BufferedObserver {
-  private values: number[] = [];
-
-  constructor(private readonly histogram: { observe(value: number): void }) {}
-
-  observe(value: number): void {
-    this.values.push(value);
-    if (this.values.length >= MAX_BUFFERED_OBSERVATIONS) this.flush();
-  }
-
-  flush(): void {
-    const values = this.values;
-    this.values = [];
-    for (const value of values) this.histogram.observe(value);
-  }
-}
 
 /**
  * The Prometheus metrics of one replica (documented in docs/observability.md). A registry
@@ -39,7 +14,6 @@ export class BufferedObserver {
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  private readonly observers: BufferedObserver[] = [];
 
   readonly fires = new Counter({
     name: 'zer08_fires_total',
@@ -53,7 +27,6 @@ export class MetricsService {
     help: 'Time from an occurrence scheduled instant to the start of its call.',
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
-    collect: () => this.flushObservations(),
   });
 
   readonly executions = new Counter({
@@ -69,7 +42,6 @@ export class MetricsService {
     labelNames: ['target_kind'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
-    collect: () => this.flushObservations(),
   });
 
   readonly leader = new Gauge({
@@ -116,17 +88,6 @@ export class MetricsService {
         this.set(row.n);
       },
     });
-  }
-
-  /** Observes into `histogram` (or one of its label children) by the next scrape: for hot paths. */
-  bufferedObserver(histogram: { observe(value: number): void }): BufferedObserver {
-    const observer = new BufferedObserver(histogram);
-    this.observers.push(observer);
-    return observer;
-  }
-
-  private flushObservations(): void {
-    for (const observer of this.observers) observer.flush();
   }
 
   render(): Promise<string> {

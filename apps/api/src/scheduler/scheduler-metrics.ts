@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { BufferedObserver, MetricsService } from '../metrics/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 
 /**
@@ -8,13 +8,9 @@ import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
  */
 @Injectable()
 export class SchedulerMetrics {
-  /** Per target kind: observe({labels}) would hash the labels on every call. */
-  private readonly callDurations = new Map<string, BufferedObserver>();
-  private readonly fireLateness?: BufferedObserver;
+  private readonly callDurations = new Map<string, { observe(value: number): void }>();
 
-  constructor(@Optional() private readonly metrics?: MetricsService) {
-    this.fireLateness = metrics?.bufferedObserver(metrics.fireLateness);
-  }
+  constructor(@Optional() private readonly metrics?: MetricsService) {}
 
   fired(trigger: 'schedule', count: number): void {
     if (count > 0) this.metrics?.fires.inc({ trigger }, count);
@@ -23,17 +19,15 @@ export class SchedulerMetrics {
   /** Called as a call starts: lateness of first attempts against their scheduled instant. */
   callStarted(execution: ClaimedExecution, nowMs: number): void {
     if (execution.attempt === 1)
-      this.fireLateness?.observe(Math.max(0, nowMs - execution.scheduledFor.getTime()) / 1000);
+      this.metrics?.fireLateness.observe(Math.max(0, nowMs - execution.scheduledFor.getTime()) / 1000);
   }
 
   callFinished(execution: ClaimedExecution, outcome: ExecutionOutcome): void {
     if (!this.metrics) return;
     const kind = execution.target?.kind ?? 'unknown';
+    // A bound child per label value: observe({labels}) hashes the labels on every call.
     let durations = this.callDurations.get(kind);
-    if (!durations) {
-      durations = this.metrics.bufferedObserver(this.metrics.callbackDuration.labels(kind));
-      this.callDurations.set(kind, durations);
-    }
+    if (!durations) this.callDurations.set(kind, (durations = this.metrics.callbackDuration.labels(kind)));
     durations.observe(outcome.durationMs / 1000);
   }
 
