@@ -51,7 +51,7 @@ function execution(url: string, signingSecret = 'legacy-plaintext-secret'): Clai
     scheduledFor: new Date(),
     attempt: 1,
     startedAt: new Date(),
-    leaseExpiresAtMs: Date.now() + 8_000,
+    leaseHeldUntilMs: Date.now() + 8_000,
     target: { kind: 'http', method: 'POST', url, body: { hello: 'world' }, timeoutMs: 3_000 },
     executionType: 'AT_LEAST_ONCE',
     retry: { maxAttempts: 1, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 100 },

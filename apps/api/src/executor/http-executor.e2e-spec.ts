@@ -72,7 +72,7 @@ describe('HttpExecutor calls', () => {
     scheduledFor: new Date('2026-11-25T10:00:00.000Z'),
     attempt: 2,
     startedAt: new Date(),
-    leaseExpiresAtMs: Date.now() + 8_000,
+    leaseHeldUntilMs: Date.now() + 8_000,
     target: { kind: 'http', url: `${base}/hook`, timeoutMs: 3_000, ...target },
     executionType: 'AT_LEAST_ONCE',
     retry: { maxAttempts: 3, backoff: 'fixed', initialDelayMs: 100, maxDelayMs: 100 },

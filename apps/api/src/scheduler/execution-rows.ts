@@ -45,9 +45,9 @@ export function executionOf(
   executionId: string,
   scheduledFor: Date,
   startedAt: Date,
-  leaseExpiresAtMs: number,
+  leaseHeldUntilMs: number,
 ): ClaimedExecution {
-  return claimedExecution(job, executionId, job.id, scheduledFor, 1, startedAt, leaseExpiresAtMs);
+  return claimedExecution(job, executionId, job.id, scheduledFor, 1, startedAt, leaseHeldUntilMs);
 }
 
 function claimedExecution(
@@ -57,7 +57,7 @@ function claimedExecution(
   scheduledFor: Date,
   attempt: number,
   startedAt: Date,
-  leaseExpiresAtMs: number,
+  leaseHeldUntilMs: number,
 ): ClaimedExecution {
   return {
     id,
@@ -65,7 +65,7 @@ function claimedExecution(
     scheduledFor: new Date(scheduledFor),
     attempt,
     startedAt: new Date(startedAt),
-    leaseExpiresAtMs,
+    leaseHeldUntilMs,
     target: job.target,
     executionType: job.execution_type,
     retry: {

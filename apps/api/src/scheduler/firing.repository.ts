@@ -33,7 +33,7 @@ export interface InsertedExecution {
   scheduled_for: Date;
   status: 'pending' | 'running' | 'skipped';
   started_at: Date | null;
-  /** Set when `running` (see ClaimedExecution.leaseExpiresAtMs). */
+  /** Set when `running` (see ClaimedExecution.leaseHeldUntilMs). */
   lease_expires_ms: string | null;
 }
 

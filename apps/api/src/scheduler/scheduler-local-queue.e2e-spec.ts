@@ -52,6 +52,23 @@ describe('scheduler: the leader’s local queue', () => {
     );
   };
 
+  /**
+   * A replica with one worker slot, alone, and a burst of `count` once-jobs fired into its
+   * local queue: every execution `running` under its lease before the first call ends.
+   */
+  const burstQueuedOn = async (replicaId: string, prefix: string, count: number, timeoutMs?: number) => {
+    const replica = await bed.start(replicaId, { WORKER_CONCURRENCY: '1' });
+    // One heartbeat: it learns it dispatches alone, so it keeps the whole burst in its local queue.
+    await sleep(1_500);
+    const jobs = await onceJobs(prefix, count, 'AT_LEAST_ONCE', timeoutMs);
+    const fired = await waitFor(async () => {
+      const rows = await rowsOf(jobs);
+      return rows.length === jobs.length ? rows : null;
+    }, 5_000);
+    expect(fired.every((row) => row.status === 'running' && row.replica_id === replicaId)).toBe(true);
+    return { replica, jobs };
+  };
+
   beforeAll(async () => {
     bed = await startReplicaBed();
     ({ sink, db, ownerId } = bed);
@@ -95,16 +112,8 @@ describe('scheduler: the leader’s local queue', () => {
   }, 30_000);
 
   it('folds the results of a queued burst once the queue is worked through, not beside its calls', async () => {
-    const replica = await bed.start('q4', { WORKER_CONCURRENCY: '1' });
-    // One heartbeat: q4 learns it dispatches alone, so it keeps the whole burst in its local queue.
-    await sleep(1_500);
     delayMs = 400;
-    const jobs = await onceJobs('fold', 8, 'AT_LEAST_ONCE');
-    const fired = await waitFor(async () => {
-      const rows = await rowsOf(jobs);
-      return rows.length === jobs.length ? rows : null;
-    }, 5_000);
-    expect(fired.every((row) => row.status === 'running' && row.replica_id === 'q4')).toBe(true);
+    const { replica, jobs } = await burstQueuedOn('q4', 'fold', 8);
     const foldState = async () =>
       (
         await db.query<{ logged: number; folded: number }>(
@@ -134,17 +143,10 @@ describe('scheduler: the leader’s local queue', () => {
   }, 30_000);
 
   it('renews the leases of calls queued longer than their lease: each runs once, none is reaped', async () => {
-    const replica = await bed.start('q5', { WORKER_CONCURRENCY: '1' });
-    await sleep(1_500);
     // Lease = timeout (500 ms) + margin (5 s); 16 calls of 400 ms through one slot: the last
     // starts ~6 s after the instant, so its first lease has long expired by then.
     delayMs = 400;
-    const jobs = await onceJobs('renew', 16, 'AT_LEAST_ONCE', 500);
-    const fired = await waitFor(async () => {
-      const rows = await rowsOf(jobs);
-      return rows.length === jobs.length ? rows : null;
-    }, 5_000);
-    expect(fired.every((row) => row.status === 'running' && row.replica_id === 'q5')).toBe(true);
+    const { replica, jobs } = await burstQueuedOn('q5', 'renew', 16, 500);
     const done = await waitFor(async () => {
       const current = await rowsOf(jobs);
       return current.length === jobs.length && current.every((row) => row.status === 'succeeded') ? current : null;

@@ -36,8 +36,11 @@ export interface ClaimedExecution {
   attempt: number;
   /** Truncated to milliseconds so it round-trips through JS exactly: it identifies this claim. */
   startedAt: Date;
-  /** When its lease expires, by the database clock, truncated to the millisecond (so never later than the lease). */
-  leaseExpiresAtMs: number;
+  /**
+   * A time (database clock, ms) before which its lease surely has not expired: the expiry
+   * the claim or fire returned, rounded down; raised by the worker after each renewal.
+   */
+  leaseHeldUntilMs: number;
   target: JobTarget;
   executionType: ExecutionType;
   retry: RetryPolicy;

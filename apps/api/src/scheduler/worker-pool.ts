@@ -95,8 +95,6 @@ export class WorkerPool {
   private folding: Promise<void> | null = null;
   private foldAgain = false;
   private readonly idleWaiters: Array<() => void> = [];
-  /** Lower bounds of the leases this replica renewed (leaseFloorOf). */
-  private readonly renewedLeaseFloors = new WeakMap<ClaimedExecution, number>();
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
@@ -558,7 +556,7 @@ export class WorkerPool {
     const horizon = sentAt + uncertaintyMs + renewWithinMs;
     const due: ClaimedExecution[] = [];
     const collect = (execution: ClaimedExecution) => {
-      if (this.leaseFloorOf(execution) < horizon) due.push(execution);
+      if (execution.leaseHeldUntilMs < horizon) due.push(execution);
     };
     for (const call of this.inFlight.values()) collect(call.execution);
     this.queued.forEach(collect);
@@ -572,15 +570,10 @@ export class WorkerPool {
         renewWithinMs,
       );
       // Renewed (to at least sentAt + extendByMs) or left alone (already beyond sentAt + renewWithinMs).
-      const floor = sentAt - uncertaintyMs + Math.min(extendByMs, renewWithinMs);
-      for (const execution of due) this.renewedLeaseFloors.set(execution, floor);
+      const heldUntil = sentAt - uncertaintyMs + Math.min(extendByMs, renewWithinMs);
+      for (const execution of due) execution.leaseHeldUntilMs = Math.max(execution.leaseHeldUntilMs, heldUntil);
     } catch (error) {
       this.logger.warn(`lease renewal failed: ${(error as Error).message}`);
     }
-  }
-
-  /** A time, by the database clock, before which this execution's lease surely has not expired. */
-  private leaseFloorOf(execution: ClaimedExecution): number {
-    return this.renewedLeaseFloors.get(execution) ?? execution.leaseExpiresAtMs;
   }
 }
