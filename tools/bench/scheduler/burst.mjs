@@ -2,6 +2,7 @@
 // callbacks delivered AND recorded per second for every contender, in one run.
 //   node tools/bench/scheduler/burst.mjs [--total 20000] [--concurrency 200] [--rounds 3] [--no-warmup] [--only zer08,ceiling]
 //   --builds /a/dist/api/apps/api/src/main.js,/b/…/main.js: an A/B, one ZER08 contender per build, interleaved
+//     (a build may carry Node flags after its path: "/a/…/main.js --max-semi-space-size=32")
 // `% of ceiling` is the median over rounds of (ceiling's time / contender's time) in the same round.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
@@ -23,10 +24,21 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const total = Number(values.total);
 const concurrency = Number(values.concurrency);
-/** ZER08 replicas started from another build (`main.js` of its dist), as BENCH_MAIN does. */
-const zer08Build = (main) => (options) => {
+/**
+ * ZER08 replicas started from another build (`main.js` of its dist), as BENCH_MAIN does;
+ * Node flags after the path (`main.js --max-semi-space-size=32`) start that contender's
+ * replicas with them, as BENCH_NODE_ARGS does.
+ */
+const zer08Build = (build) => (options) => {
+  const [main, ...nodeArgs] = build.split(' ').filter(Boolean);
+  const saved = process.env.BENCH_NODE_ARGS;
   process.env.BENCH_MAIN = main;
-  return zer08Burst(options).finally(() => delete process.env.BENCH_MAIN);
+  if (nodeArgs.length > 0) process.env.BENCH_NODE_ARGS = [saved ?? '', ...nodeArgs].join(' ').trim();
+  return zer08Burst(options).finally(() => {
+    delete process.env.BENCH_MAIN;
+    if (saved === undefined) delete process.env.BENCH_NODE_ARGS;
+    else process.env.BENCH_NODE_ARGS = saved;
+  });
 };
 const builds = values.builds?.split(',') ?? [];
 const contenders = [

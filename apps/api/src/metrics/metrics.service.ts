@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { hasLoggedResult } from '../database/result-log';
+import { CountingHistogram } from './counting-histogram';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -22,12 +23,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly fireLateness = new Histogram({
-    name: 'zer08_fire_lateness_seconds',
-    help: 'Time from an occurrence scheduled instant to the start of its call.',
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
+  /** Observed once per call (scheduler-metrics.ts): a CountingHistogram, exposed as prom-client's. */
+  readonly fireLateness = new CountingHistogram(
+    'zer08_fire_lateness_seconds',
+    'Time from an occurrence scheduled instant to the start of its call.',
+    LATENCY_BUCKETS,
+    [],
+    this.registry,
+  );
 
   readonly executions = new Counter({
     name: 'zer08_executions_total',
@@ -36,13 +39,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly callbackDuration = new Histogram({
-    name: 'zer08_callback_duration_seconds',
-    help: 'Duration of target calls (HTTP callbacks and in-process handlers).',
-    labelNames: ['target_kind'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly callbackDuration = new CountingHistogram(
+    'zer08_callback_duration_seconds',
+    'Duration of target calls (HTTP callbacks and in-process handlers).',
+    LATENCY_BUCKETS,
+    ['target_kind'],
+    this.registry,
+  );
 
   readonly leader = new Gauge({
     name: 'zer08_leader',

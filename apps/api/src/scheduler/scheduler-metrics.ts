@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { HistogramCell } from '../metrics/counting-histogram';
 import { MetricsService } from '../metrics/metrics.service';
 import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 
@@ -8,9 +9,12 @@ import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
  */
 @Injectable()
 export class SchedulerMetrics {
-  private readonly callDurations = new Map<string, { observe(value: number): void }>();
+  private readonly callDurations = new Map<string, HistogramCell>();
+  private readonly lateness?: HistogramCell;
 
-  constructor(@Optional() private readonly metrics?: MetricsService) {}
+  constructor(@Optional() private readonly metrics?: MetricsService) {
+    this.lateness = metrics?.fireLateness.cell();
+  }
 
   fired(trigger: 'schedule', count: number): void {
     if (count > 0) this.metrics?.fires.inc({ trigger }, count);
@@ -18,16 +22,14 @@ export class SchedulerMetrics {
 
   /** Called as a call starts: lateness of first attempts against their scheduled instant. */
   callStarted(execution: ClaimedExecution, nowMs: number): void {
-    if (execution.attempt === 1)
-      this.metrics?.fireLateness.observe(Math.max(0, nowMs - execution.scheduledFor.getTime()) / 1000);
+    if (execution.attempt === 1) this.lateness?.observe(Math.max(0, nowMs - execution.scheduledFor.getTime()) / 1000);
   }
 
   callFinished(execution: ClaimedExecution, outcome: ExecutionOutcome): void {
     if (!this.metrics) return;
     const kind = execution.target?.kind ?? 'unknown';
-    // A bound child per label value: observe({labels}) hashes the labels on every call.
     let durations = this.callDurations.get(kind);
-    if (!durations) this.callDurations.set(kind, (durations = this.metrics.callbackDuration.labels(kind)));
+    if (!durations) this.callDurations.set(kind, (durations = this.metrics.callbackDuration.cell(kind)));
     durations.observe(outcome.durationMs / 1000);
   }
 

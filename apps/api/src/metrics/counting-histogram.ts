@@ -1,0 +1,93 @@
+import { Registry } from 'prom-client';
+
+/** One label set's observations: a count per bucket (not cumulative), their sum and number. */
+export interface HistogramCell {
+  observe(value: number): void;
+}
+
+interface CellState {
+  labels: Record<string, string>;
+  counts: Float64Array;
+  sum: number;
+  count: number;
+}
+
+/**
+ * A Prometheus histogram for values observed on the scheduler's per-call path, registered
+ * in a prom-client registry and exposed exactly as prom-client's own Histogram exposes one
+ * (counting-histogram.spec.ts compares the two). prom-client's `observe` builds and hashes
+ * a label object and turns the bucket bound into a property name on every call, ~1-2 µs; a
+ * burst makes two observations per call at 10-30k calls a second. Here a label set is bound
+ * once (`cell`) and an observation is a bucket search and three additions.
+ */
+export class CountingHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly upperBounds: Float64Array;
+  private readonly cells = new Map<string, CellState>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    buckets: readonly number[],
+    private readonly labelNames: readonly string[],
+    registry: Registry,
+  ) {
+    this.upperBounds = Float64Array.from([...buckets].sort((a, b) => a - b));
+    // Like prom-client's: a histogram without labels shows its zeros before any observation.
+    if (labelNames.length === 0) this.cell();
+    registry.registerMetric(this as never);
+  }
+
+  /** The observer for one set of label values, in `labelNames` order. */
+  cell(...labelValues: string[]): HistogramCell {
+    if (labelValues.length !== this.labelNames.length)
+      throw new Error(`${this.name}: expected labels ${this.labelNames.join(', ')}`);
+    const key = labelValues.join('\u0000');
+    let state = this.cells.get(key);
+    if (!state) {
+      const labels = Object.fromEntries(this.labelNames.map((name, i) => [name, labelValues[i]]));
+      state = { labels, counts: new Float64Array(this.upperBounds.length), sum: 0, count: 0 };
+      this.cells.set(key, state);
+    }
+    const cell = state;
+    const bounds = this.upperBounds;
+    return {
+      observe(value: number): void {
+        if (!Number.isFinite(value)) return;
+        cell.sum += value;
+        cell.count += 1;
+        for (let i = 0; i < bounds.length; i++) {
+          if (value <= bounds[i]) {
+            cell.counts[i] += 1;
+            return;
+          }
+        }
+      },
+    };
+  }
+
+  /** What prom-client's registry renders (the shape its Histogram's `get` returns). */
+  get() {
+    const values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> = [];
+    for (const { labels, counts, sum, count } of this.cells.values()) {
+      let cumulative = 0;
+      this.upperBounds.forEach((bound, i) => {
+        cumulative += counts[i];
+        values.push({ labels: { le: bound, ...labels }, value: cumulative, metricName: `${this.name}_bucket` });
+      });
+      values.push({ labels: { le: '+Inf', ...labels }, value: count, metricName: `${this.name}_bucket` });
+      values.push({ labels, value: sum, metricName: `${this.name}_sum` });
+      values.push({ labels, value: count, metricName: `${this.name}_count` });
+    }
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  reset(): void {
+    for (const cell of this.cells.values()) {
+      cell.counts.fill(0);
+      cell.sum = 0;
+      cell.count = 0;
+    }
+  }
+}
