@@ -32,8 +32,8 @@ export interface FinishedExecution {
   outcome: ExecutionOutcome;
   /** Set when a next attempt must be queued: its delay from now. */
   retryDelayMs: number | null;
-  /** When the call really started, if later than the claim (it waited in the local queue). */
-  calledAt?: Date;
+  /** When the call really started (whole DB-clock ms: an int8 column), if later than the claim (it waited in the local queue). */
+  calledAtMs?: number;
 }
 
 export interface CancelledExecutionRow {
@@ -137,7 +137,7 @@ export class ExecutionsRepository {
         column((f) => (f.outcome.result === undefined ? null : JSON.stringify(f.outcome.result))),
         column((f) => f.outcome.error ?? null),
         plainArray((f) => f.retryDelayMs),
-        plainArray((f) => f.calledAt?.getTime() ?? null),
+        plainArray((f) => f.calledAtMs ?? null),
         appendAgain,
       ],
     );

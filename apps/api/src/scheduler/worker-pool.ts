@@ -16,8 +16,8 @@ import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 interface InFlightCall {
   execution: ClaimedExecution;
   control: CallControl;
-  /** Set when the call waited in the local queue: its real start, written as `started_at` with the result. */
-  calledAt?: Date;
+  /** Set when the call waited in the local queue: its real start (whole DB-clock ms), written as `started_at` with the result. */
+  calledAtMs?: number;
 }
 
 /** Slots and queue places the local leader holds for the executions its fire transaction is inserting. */
@@ -325,11 +325,12 @@ export class WorkerPool {
     const control = new CallControl();
     const entry: InFlightCall = { execution, control };
     this.inFlight.set(execution.id, entry);
-    if (fromQueue) entry.calledAt = new Date(Math.max(this.clock.now(), execution.startedAt.getTime()));
+    const now = this.clock.now();
+    if (fromQueue) entry.calledAtMs = Math.floor(Math.max(now, execution.startedAt.getTime()));
     // Fired ahead of its instant (fireAheadMs): hold the call until it is due, by the database
     // clock, plus the error bound of our estimate of that clock: never early.
     const notBefore = execution.scheduledFor.getTime() + Math.ceil(this.clock.uncertaintyMs);
-    if (this.clock.now() >= notBefore) return this.call(execution, control);
+    if (now >= notBefore) return this.call(execution, control, entry, now);
     const abortedWhileWaiting = () => {
       clearTimeout(timer);
       this.finish(execution, control, {
@@ -341,23 +342,23 @@ export class WorkerPool {
     };
     let timer: NodeJS.Timeout;
     const callWhenDue = () => {
-      const remainingMs = notBefore - this.clock.now();
-      if (remainingMs > 0) {
-        timer = setTimeout(callWhenDue, remainingMs);
+      const dueCheckedAt = this.clock.now();
+      if (dueCheckedAt < notBefore) {
+        timer = setTimeout(callWhenDue, notBefore - dueCheckedAt);
         return;
       }
       control.onAbort(undefined);
-      this.call(execution, control);
+      this.call(execution, control, entry, dueCheckedAt);
     };
-    timer = setTimeout(callWhenDue, notBefore - this.clock.now());
+    timer = setTimeout(callWhenDue, notBefore - now);
     control.onAbort(abortedWhileWaiting);
   }
 
-  private call(execution: ClaimedExecution, control: CallControl): void {
+  /** `now`: the DB-clock time the caller just read (one read per call on the hot path). */
+  private call(execution: ClaimedExecution, control: CallControl, entry: InFlightCall, now: number): void {
     if (control.aborted) return;
-    const entry = this.inFlight.get(execution.id);
-    if (entry?.calledAt) entry.calledAt = new Date(Math.max(this.clock.now(), execution.startedAt.getTime()));
-    this.metrics.callStarted(execution, this.clock.now());
+    if (entry.calledAtMs !== undefined) entry.calledAtMs = Math.floor(Math.max(now, execution.startedAt.getTime()));
+    this.metrics.callStarted(execution, now);
     if (execution.target?.kind === 'http') {
       try {
         this.http.start(execution, control, (outcome) => this.finish(execution, control, outcome));
@@ -392,7 +393,7 @@ export class WorkerPool {
   }
 
   private finish(execution: ClaimedExecution, control: CallControl, outcome: ExecutionOutcome): void {
-    const calledAt = this.inFlight.get(execution.id)?.calledAt;
+    const calledAtMs = this.inFlight.get(execution.id)?.calledAtMs;
     this.inFlight.delete(execution.id);
     this.countFinished();
     const droppedByAbort = control.aborted && control.reason?.reason !== 'timeout';
@@ -416,7 +417,7 @@ export class WorkerPool {
           ...(line.heldBack > 0 ? { failuresNotLogged: line.heldBack } : {}),
         });
       }
-      this.results.push({ execution, outcome, retryDelayMs: retry, calledAt });
+      this.results.push({ execution, outcome, retryDelayMs: retry, calledAtMs });
       this.scheduleFlush();
     }
     this.pump();
