@@ -3,7 +3,8 @@
 //   node tools/bench/scheduler/burst.mjs [--total 20000] [--concurrency 200] [--rounds 3] [--no-warmup] [--only zer08,ceiling]
 //   --builds /a/dist/api/apps/api/src/main.js,/b/…/main.js: an A/B, one ZER08 contender per build, interleaved
 //     (a build may carry Node flags after its path: "/a/…/main.js --max-semi-space-size=32")
-// `% of ceiling` is the median over rounds of (ceiling's time / contender's time) in the same round.
+// `% of ceiling` is the median over rounds of (ceiling's time / contender's time), the ceiling's time
+// being the mean of its runs just before and just after that contender in the same round.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { percentile, startSink, printTable } from './harness.mjs';
@@ -65,21 +66,44 @@ if (warmUp) {
   }
 }
 // Every contender once per round, rounds one after another: a slow stretch of the machine
-// then lands on all of them, and each is reported by its median round.
+// then lands on all of them, and each is reported by its median round. The ceiling runs
+// first and again after every other contender: each contender is compared with the mean
+// of the ceiling runs just before and just after it, since this machine's speed drifts
+// within a round (a ZER08 round takes ~20 s with its replica's start and warm-up).
+const ceilingName = contenders.find(([name]) => name.startsWith('ceiling'))?.[0];
 const runs = new Map(contenders.map(([name]) => [name, []]));
+/** Per contender and round: the mean time of the ceiling runs around it (null if one failed). */
+const ceilingAround = new Map(contenders.map(([name]) => [name, []]));
+async function timedRun(name, run, round) {
+  await sink.reset();
+  try {
+    const { seconds, recorded } = await run({ sink, total, concurrency, warmUp });
+    const stats = await sink.stats();
+    const ids = new Set(stats.arrivals.map(([, id]) => id));
+    const result = { round, seconds, recorded, delivered: stats.count, duplicates: stats.count - ids.size };
+    runs.get(name).push(result);
+    console.log(`round ${round}, ${name}: ${Math.round(total / seconds)}/s`);
+    return result;
+  } catch (error) {
+    runs.get(name).push({ round, error: error.message });
+    console.error(name, error);
+    return null;
+  }
+}
 for (let round = 1; round <= rounds; round++) {
+  let ceilingBefore = null;
   for (const [name, run] of contenders) {
-    await sink.reset();
-    try {
-      const { seconds, recorded } = await run({ sink, total, concurrency, warmUp });
-      const stats = await sink.stats();
-      const ids = new Set(stats.arrivals.map(([, id]) => id));
-      runs.get(name).push({ seconds, recorded, delivered: stats.count, duplicates: stats.count - ids.size });
-      console.log(`round ${round}, ${name}: ${Math.round(total / seconds)}/s`);
-    } catch (error) {
-      runs.get(name).push({ error: error.message });
-      console.error(name, error);
+    const result = await timedRun(name, run, round);
+    if (name === ceilingName) {
+      ceilingBefore = result;
+      continue;
     }
+    if (!ceilingName) continue;
+    const ceilingAfter = await timedRun(ceilingName, ceiling, round);
+    ceilingAround
+      .get(name)
+      .push(ceilingBefore && ceilingAfter && result ? (ceilingBefore.seconds + ceilingAfter.seconds) / 2 : null);
+    ceilingBefore = ceilingAfter;
   }
 }
 await sink.stop();
@@ -92,9 +116,13 @@ const median = (values) =>
   );
 const rows = contenders.map(([name]) => {
   const done = runs.get(name).filter((run) => !run.error);
-  if (done.length < rounds)
+  if (done.length < runs.get(name).length || done.length === 0)
     return { contender: name, jobs: total, 'per second': `error: ${runs.get(name).find((run) => run.error)?.error}` };
   const rates = done.map((run) => Math.round(total / run.seconds));
+  // The ceiling runs several times a round: its round figure is that round's median.
+  const roundRates = Array.from({ length: rounds }, (_, i) =>
+    Math.round(median(done.filter((run) => run.round === i + 1).map((run) => total / run.seconds))),
+  );
   return {
     contender: name,
     jobs: total,
@@ -102,13 +130,14 @@ const rows = contenders.map(([name]) => {
     duplicates: Math.max(...done.map((run) => run.duplicates)),
     recorded: Math.min(...done.map((run) => run.recorded)),
     'per second': Math.round(median(rates)),
-    rounds: rates.join(' / '),
+    rounds: roundRates.join(' / '),
   };
 });
-const ceilingRuns = runs.get(contenders.find(([name]) => name.startsWith('ceiling'))?.[0]) ?? [];
 for (const row of rows) {
-  if (ceilingRuns.length === rounds && typeof row['per second'] === 'number') {
-    const ratios = runs.get(row.contender).map((run, i) => ceilingRuns[i].seconds / run.seconds);
+  if (row.contender === ceilingName && typeof row['per second'] === 'number') row['% of ceiling'] = '100%';
+  const around = ceilingAround.get(row.contender);
+  if (row.contender !== ceilingName && around?.length === rounds && around.every((seconds) => seconds !== null)) {
+    const ratios = runs.get(row.contender).map((run, i) => around[i] / run.seconds);
     row['% of ceiling'] =
       `${Math.round(100 * median(ratios))}% (${ratios.map((ratio) => Math.round(100 * ratio)).join('/')})`;
   }
