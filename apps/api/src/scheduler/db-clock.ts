@@ -39,8 +39,14 @@ export class DbClock {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Local time source; a seam for tests that simulate a skewed replica clock. */
-  localNow: () => number = () => Date.now();
+  /**
+   * Local time source, in ms since the epoch at microsecond resolution: the monotonic clock
+   * from the process's start (a step of the wall clock between syncs does not move it; its
+   * rate is the wall clock's, slewed alike). `Date.now()`'s whole milliseconds would add up
+   * to 1 ms to every error bound, and so to every held call's wait. A seam for tests that
+   * simulate a skewed replica clock.
+   */
+  localNow: () => number = () => performance.timeOrigin + performance.now();
 
   now(): number {
     return this.localNow() + this.offset;
@@ -52,8 +58,7 @@ export class DbClock {
 
   /**
    * How far now() may be from the database clock: half the tightest round trip of the best
-   * sync so far plus a millisecond for Date.now()'s resolution, widened by 50 ppm of drift
-   * per second since (3 ms until the first sync).
+   * sync so far, widened by 50 ppm of drift per second since (3 ms until the first sync).
    */
   get uncertaintyMs(): number {
     return this.estimate?.errorMs ?? 3;
@@ -71,10 +76,10 @@ export class DbClock {
         const receivedAt = this.localNow();
         const roundTrip = receivedAt - sentAt;
         // The server read its clock somewhere inside the round trip; the midpoint errs by at most half of it.
-        if (best === null || roundTrip / 2 + 1 < best.errorMs)
+        if (best === null || roundTrip / 2 < best.errorMs)
           best = {
             offsetMs: Number(rows[0].db_ms) - (sentAt + roundTrip / 2),
-            errorMs: roundTrip / 2 + 1,
+            errorMs: roundTrip / 2,
             sampledAtMs: receivedAt,
           };
       } catch (error) {
