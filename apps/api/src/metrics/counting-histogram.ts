@@ -1,10 +1,11 @@
-import { Registry } from 'prom-client';
+import { Metric, Registry } from 'prom-client';
 
-/** One label set's observations: a count per bucket (not cumulative), their sum and number. */
+/** Observes values for one bound set of label values. */
 export interface HistogramCell {
   observe(value: number): void;
 }
 
+/** One label set's observations: a count per bucket (not cumulative), their sum and number. */
 interface CellState {
   labels: Record<string, string>;
   counts: Float64Array;
@@ -36,7 +37,8 @@ export class CountingHistogram {
     this.upperBounds = Float64Array.from([...buckets].sort((a, b) => a - b));
     // Like prom-client's: a histogram without labels shows its zeros before any observation.
     if (labelNames.length === 0) this.cell();
-    registry.registerMetric(this as never);
+    // The registry uses only name, help, type, aggregator, get() and reset() of a metric.
+    registry.registerMetric(this as unknown as Metric);
   }
 
   /** The observer for one set of label values, in `labelNames` order. */
