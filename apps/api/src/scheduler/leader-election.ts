@@ -50,16 +50,24 @@ export class LeaderElection {
     this.schedule(0);
   }
 
-  /** Stops campaigning and gives the lock up by ending the session. */
-  async stop(): Promise<void> {
+  /**
+   * Stops campaigning and stands down, but keeps the session and so the lock: a fire
+   * transaction in progress on it can still commit. `stop` then gives the lock up.
+   */
+  async resign(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.ticking;
+    this.standDown('stopped');
+  }
+
+  /** Stops campaigning and gives the lock up by ending the session. */
+  async stop(): Promise<void> {
+    await this.resign();
     const session = this.session;
     this.session = null;
     this.metrics.lockSession(false);
-    this.standDown('stopped');
     await closeSession(session);
   }
 

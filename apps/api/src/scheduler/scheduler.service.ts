@@ -22,6 +22,8 @@ import { WorkerPool } from './worker-pool';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A replica whose heartbeat is older than this is shown as dead. */
 const REPLICA_STALE_MS = 10_000;
+/** How long a resigning leader waits for its fire transaction in progress (about 100 ms for 1,000 jobs). */
+const FIRE_FINISH_GRACE_MS = 2_000;
 /** A logged result older than this that is still in the log was left behind by its writer: the leader folds it. */
 const LEFT_BEHIND_RESULT_MS = 5_000;
 
@@ -100,8 +102,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     if (!this.config.enabled) return;
     this.dispatching = false;
     this.workers.stopClaiming();
-    await this.election.stop();
-    await this.firing;
+    await this.resignLeadership();
     await this.workers.drain(this.config.shutdownGraceMs);
     await this.listener.stop();
     await this.replicas.remove(this.config.replicaId).catch(() => undefined);
@@ -120,8 +121,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     if (!this.config.enabled) throw new SchedulerDisabledError();
     this.dispatching = false;
     this.workers.stopClaiming();
-    await this.election.stop();
-    await this.firing;
+    await this.resignLeadership();
     await this.heartbeat();
     return this.status();
   }
@@ -196,6 +196,23 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     this.dispatching = true;
     this.workers.start();
     this.election.start();
+  }
+
+  /**
+   * Stands down, lets the fire transaction in progress commit (up to FIRE_FINISH_GRACE_MS),
+   * then releases the lock. Ending the lock session first rolled that transaction back: its
+   * occurrences waited for the next leader, and Postgres logged an unexpected EOF.
+   */
+  private async resignLeadership(): Promise<void> {
+    await this.election.resign();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.firing,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRE_FINISH_GRACE_MS).unref())),
+    ]);
+    clearTimeout(timer);
+    await this.election.stop();
+    await this.firing;
   }
 
   private onLeadership(leadership: Leadership | null): void {
