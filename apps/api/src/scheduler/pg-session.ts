@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { waitAtMost } from '../common/wait-at-most';
 
 export interface SessionOptions {
   databaseUrl: string;
@@ -43,8 +44,5 @@ export async function openSession(options: SessionOptions): Promise<Client> {
 
 export async function closeSession(client: Client | null | undefined): Promise<void> {
   if (!client) return;
-  await Promise.race([
-    client.end().catch(() => undefined),
-    new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
-  ]);
+  await waitAtMost(client.end(), 1_000);
 }

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { CancelledExecutionDto, SchedulerStatusDto } from '@zer08/contracts';
 import type { AuthUser } from '../auth/auth-user';
+import { waitAtMost } from '../common/wait-at-most';
 import { CallAborted } from '../executor/abort-reasons';
 import { HttpExecutor } from '../executor/http-executor';
 import { DbClock } from './db-clock';
@@ -205,12 +206,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
    */
   private async resignLeadership(): Promise<void> {
     await this.election.resign();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.firing,
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRE_FINISH_GRACE_MS).unref())),
-    ]);
-    clearTimeout(timer);
+    await waitAtMost(this.firing, FIRE_FINISH_GRACE_MS);
     await this.election.stop();
     await this.firing;
   }

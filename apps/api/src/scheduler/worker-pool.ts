@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { waitAtMost } from '../common/wait-at-most';
 import { CallAborted } from '../executor/abort-reasons';
 import { CallControl } from '../executor/call-control';
 import { HandlerExecutor } from '../executor/handler-executor';
@@ -221,10 +222,7 @@ export class WorkerPool {
         .catch((error: Error) => this.logger.error(`could not release queued executions: ${error.message}`));
     }
     if (this.inFlight.size > 0 && graceMs > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
-        new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
-      ]);
+      await waitAtMost(new Promise<void>((resolve) => this.idleWaiters.push(resolve)), graceMs);
     }
     const unfinished = [...this.inFlight.values()];
     for (const call of unfinished) call.control.abort(new CallAborted('released', 'replica shutting down'));
@@ -326,7 +324,7 @@ export class WorkerPool {
     const entry: InFlightCall = { execution, control };
     this.inFlight.set(execution.id, entry);
     const now = this.clock.now();
-    if (fromQueue) entry.calledAtMs = Math.floor(Math.max(now, execution.startedAt.getTime()));
+    if (fromQueue) entry.calledAtMs = calledAtMs(execution, now);
     // Fired ahead of its instant (fireAheadMs): hold the call until it is due, by the database
     // clock, plus the error bound of our estimate of that clock: never early.
     const notBefore = execution.scheduledFor.getTime() + Math.ceil(this.clock.uncertaintyMs);
@@ -357,7 +355,7 @@ export class WorkerPool {
   /** `now`: the DB-clock time the caller just read (one read per call on the hot path). */
   private call(execution: ClaimedExecution, control: CallControl, entry: InFlightCall, now: number): void {
     if (control.aborted) return;
-    if (entry.calledAtMs !== undefined) entry.calledAtMs = Math.floor(Math.max(now, execution.startedAt.getTime()));
+    if (entry.calledAtMs !== undefined) entry.calledAtMs = calledAtMs(execution, now);
     this.metrics.callStarted(execution, now);
     if (execution.target?.kind === 'http') {
       try {
@@ -577,4 +575,9 @@ export class WorkerPool {
       this.logger.warn(`lease renewal failed: ${(error as Error).message}`);
     }
   }
+}
+
+/** A queued call's real start: now (DB clock), never before its claim, in whole ms (an int8 column). */
+function calledAtMs(execution: ClaimedExecution, nowMs: number): number {
+  return Math.floor(Math.max(nowMs, execution.startedAt.getTime()));
 }
