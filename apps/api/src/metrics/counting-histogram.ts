@@ -6,11 +6,29 @@ export interface HistogramCell {
 }
 
 /** One label set's observations: a count per bucket (not cumulative), their sum and number. */
-interface CellState {
-  labels: Record<string, string>;
-  counts: Float64Array;
-  sum: number;
-  count: number;
+class Cell implements HistogramCell {
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(
+    readonly labels: Record<string, string>,
+    private readonly upperBounds: Float64Array,
+  ) {
+    this.counts = new Float64Array(upperBounds.length);
+  }
+
+  observe(value: number): void {
+    if (!Number.isFinite(value)) return;
+    this.sum += value;
+    this.count += 1;
+    for (let i = 0; i < this.upperBounds.length; i++) {
+      if (value <= this.upperBounds[i]) {
+        this.counts[i] += 1;
+        return;
+      }
+    }
+  }
 }
 
 /**
@@ -25,7 +43,7 @@ export class CountingHistogram {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private readonly upperBounds: Float64Array;
-  private readonly cells = new Map<string, CellState>();
+  private readonly cells = new Map<string, Cell>();
 
   constructor(
     readonly name: string,
@@ -41,32 +59,18 @@ export class CountingHistogram {
     registry.registerMetric(this as unknown as Metric);
   }
 
-  /** The observer for one set of label values, in `labelNames` order. */
+  /** The observer for one set of label values, in `labelNames` order (the same one for the same values). */
   cell(...labelValues: string[]): HistogramCell {
     if (labelValues.length !== this.labelNames.length)
       throw new Error(`${this.name}: expected labels ${this.labelNames.join(', ')}`);
     const key = labelValues.join('\u0000');
-    let state = this.cells.get(key);
-    if (!state) {
+    let cell = this.cells.get(key);
+    if (!cell) {
       const labels = Object.fromEntries(this.labelNames.map((name, i) => [name, labelValues[i]]));
-      state = { labels, counts: new Float64Array(this.upperBounds.length), sum: 0, count: 0 };
-      this.cells.set(key, state);
+      cell = new Cell(labels, this.upperBounds);
+      this.cells.set(key, cell);
     }
-    const cell = state;
-    const bounds = this.upperBounds;
-    return {
-      observe(value: number): void {
-        if (!Number.isFinite(value)) return;
-        cell.sum += value;
-        cell.count += 1;
-        for (let i = 0; i < bounds.length; i++) {
-          if (value <= bounds[i]) {
-            cell.counts[i] += 1;
-            return;
-          }
-        }
-      },
-    };
+    return cell;
   }
 
   /** What prom-client's registry renders (the shape its Histogram's `get` returns). */
