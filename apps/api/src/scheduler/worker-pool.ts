@@ -17,7 +17,9 @@ import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 interface InFlightCall {
   execution: ClaimedExecution;
   control: CallControl;
-  /** Set when the call waited in the local queue: its real start (whole DB-clock ms), written as `started_at` with the result. */
+  /** It waited in the local queue: its claim is not its start, so `calledAtMs` is written as `started_at`. */
+  waitedInQueue: boolean;
+  /** Its real start (whole DB-clock ms), once called, when it waited in the local queue. */
   calledAtMs?: number;
 }
 
@@ -321,10 +323,9 @@ export class WorkerPool {
 
   private launch(execution: ClaimedExecution, fromQueue = false): void {
     const control = new CallControl();
-    const entry: InFlightCall = { execution, control };
+    const entry: InFlightCall = { execution, control, waitedInQueue: fromQueue };
     this.inFlight.set(execution.id, entry);
     const now = this.clock.now();
-    if (fromQueue) entry.calledAtMs = calledAtMs(execution, now);
     // Fired ahead of its instant (fireAheadMs): hold the call until it is due, by the database
     // clock, plus the error bound of our estimate of that clock: never early.
     const notBefore = execution.scheduledFor.getTime() + Math.ceil(this.clock.uncertaintyMs);
@@ -355,7 +356,7 @@ export class WorkerPool {
   /** `now`: the DB-clock time the caller just read (one read per call on the hot path). */
   private call(execution: ClaimedExecution, control: CallControl, entry: InFlightCall, now: number): void {
     if (control.aborted) return;
-    if (entry.calledAtMs !== undefined) entry.calledAtMs = calledAtMs(execution, now);
+    if (entry.waitedInQueue) entry.calledAtMs = calledAtMs(execution, now);
     this.metrics.callStarted(execution, now);
     if (execution.target?.kind === 'http') {
       try {
