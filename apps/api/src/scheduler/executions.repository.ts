@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hasLoggedResult } from '../database/result-log';
 import { leaseExpiresMs, RUNNABLE_JOB_COLUMNS, RunnableRow, toClaimedExecution } from './execution-rows';
+import { SchedulerConfig } from './scheduler.config';
 import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 
 /** SQL for a timestamptz from a column of milliseconds since the epoch: exact, and NULL stays NULL. */
@@ -25,6 +26,8 @@ function plainArrayLiteral<T>(items: T[], pick: (item: T) => PlainArrayElement):
 
 /** Logged results one fold statement takes at most. */
 export const RESULT_FOLD_BATCH = 5_000;
+/** Longer than any lease can outlive its replica's last heartbeat: the longest call timeout (5 min), fire-ahead and margins. */
+const LONGEST_LEASE_MS = 10 * 60_000;
 
 /** A finished call ready to be written, with the retry decision already taken. */
 export interface FinishedExecution {
@@ -224,17 +227,35 @@ export class ExecutionsRepository {
   }
 
   /**
-   * Running executions whose lease expired lost their worker. AT_MOST_ONCE ones may have
-   * been delivered, so they end `abandoned`; AT_LEAST_ONCE ones go back to `pending` (same
-   * attempt, same idempotency key) and run again.
+   * Running executions whose worker is lost: their lease expired, or their replica is lost
+   * (heartbeat older than `replicaLostAfterMs` and presence lock free: docs/scheduler.md, "A
+   * lost replica"), so nobody waits for their leases. AT_MOST_ONCE ones may have been
+   * delivered, so they end `abandoned`; AT_LEAST_ONCE ones go back to `pending` (same
+   * attempt, same idempotency key, claimable from the same instant) and run again.
    */
-  async reapExpiredLeases(limit = 1_000): Promise<{ abandoned: number; requeued: number }> {
+  async reapLostWork(
+    { presenceLockClass, replicaLostAfterMs }: Pick<SchedulerConfig, 'presenceLockClass' | 'replicaLostAfterMs'>,
+    limit = 1_000,
+  ): Promise<{ abandoned: number; requeued: number }> {
     const rows: Array<{ status: string; count: string }> = await this.dataSource.query(
-      `WITH expired AS (
-         SELECT e.id, j.execution_type, e.replica_id
+      `WITH lost_replicas AS (
+         SELECT r.replica_id FROM scheduler_replicas r
+         WHERE r.heartbeat_at < clock_timestamp() - $2::int * interval '1 millisecond'
+           -- Silent longer than the longest lease: whatever it held has expired anyway.
+           AND r.heartbeat_at > clock_timestamp() - $3::int * interval '1 millisecond'
+           AND NOT EXISTS (
+             SELECT 1 FROM pg_locks l
+             WHERE l.locktype = 'advisory' AND l.objsubid = 2
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND l.classid::int8 = $4 AND l.objid::int8 = (hashtext(r.replica_id)::int8 & 4294967295))
+       ),
+       lost AS (
+         SELECT e.id, j.execution_type, e.replica_id, e.lease_expires_at >= (SELECT clock_timestamp()) AS replica_lost
          FROM executions e JOIN jobs j ON j.id = e.job_id
-         WHERE e.status = 'running' AND e.lease_expires_at < (SELECT clock_timestamp())
-           AND NOT ${hasLoggedResult('e')}
+         WHERE e.id IN (SELECT id FROM executions WHERE status = 'running' AND lease_expires_at < (SELECT clock_timestamp())
+                        UNION ALL
+                        SELECT id FROM executions WHERE status = 'running' AND replica_id IN (SELECT replica_id FROM lost_replicas))
+           AND e.status = 'running' AND NOT ${hasLoggedResult('e')}
          ORDER BY e.lease_expires_at
          LIMIT $1
          FOR UPDATE OF e SKIP LOCKED
@@ -243,21 +264,22 @@ export class ExecutionsRepository {
          UPDATE executions e
          SET status = CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN 'abandoned' ELSE 'pending' END,
              finished_at = CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN clock_timestamp() END,
-             available_at = clock_timestamp(),
+             available_at = greatest(clock_timestamp(), e.available_at),
              lease_expires_at = NULL,
              started_at = CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN e.started_at END,
              replica_id = CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN e.replica_id END,
-             error = CASE WHEN x.execution_type = 'AT_MOST_ONCE'
-                          THEN 'lease expired: the worker on ' || COALESCE(x.replica_id, '?') || ' was lost mid-call; AT_MOST_ONCE never re-runs'
-                          ELSE 'lease expired on ' || COALESCE(x.replica_id, '?') || '; queued to run again' END
-         FROM expired x WHERE e.id = x.id
+             error = CASE WHEN x.replica_lost THEN 'replica ' || x.replica_id || ' was lost (no heartbeat, no session)'
+                          ELSE 'lease expired on ' || COALESCE(x.replica_id, '?') END
+                     || CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN ' while it held the call; AT_MOST_ONCE never re-runs'
+                             ELSE '; queued to run again' END
+         FROM lost x WHERE e.id = x.id
          RETURNING e.status, e.job_id
        ),
        notified AS (
          SELECT pg_notify('zer08_executions_ready', '') FROM (SELECT 1 FROM reaped WHERE status = 'pending' LIMIT 1) s
        )
        SELECT status, count(*)::text AS count FROM reaped, (SELECT count(*) FROM notified) n GROUP BY status`,
-      [limit],
+      [limit, replicaLostAfterMs, LONGEST_LEASE_MS, presenceLockClass],
     );
     const count = (status: string) => Number(rows.find((row) => row.status === status)?.count ?? 0);
     return { abandoned: count('abandoned'), requeued: count('pending') };

@@ -17,7 +17,15 @@ export interface NotificationHandlers {
   resynchronise(): void;
 }
 
-/** One dedicated LISTEN session per replica, reconnected by itself when it drops. */
+/** How often a session that found its presence lock taken tries it again (the holder is an older session of ours that the server has not dropped yet). */
+const PRESENCE_RETRY_MS = 1_000;
+
+/**
+ * One dedicated session per replica, reconnected by itself when it drops: it LISTENs, and it
+ * holds the replica's presence lock (docs/scheduler.md, "A lost replica"). It lives from
+ * bootstrap to the very end of shutdown, after the calls in flight are finished or released,
+ * so a free presence lock means the replica's process or its way to the database is gone.
+ */
 @Injectable()
 export class NotificationListener {
   private readonly logger = new Logger(NotificationListener.name);
@@ -25,6 +33,7 @@ export class NotificationListener {
   private handlers: NotificationHandlers | null = null;
   private running = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private presenceTimer: NodeJS.Timeout | null = null;
 
   constructor(@Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig) {}
 
@@ -38,6 +47,7 @@ export class NotificationListener {
   async stop(): Promise<void> {
     this.running = false;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
     const session = this.session;
     this.session = null;
     await closeSession(session);
@@ -76,10 +86,27 @@ export class NotificationListener {
       }
       this.session = session;
       this.handlers?.resynchronise();
+      await this.holdPresence(session);
     } catch (error) {
       this.logger.warn(`LISTEN session failed: ${(error as Error).message}`);
       this.retry();
     }
+  }
+
+  /** Takes the presence lock on `session`; while another session holds it, tries again every PRESENCE_RETRY_MS. */
+  private async holdPresence(session: Client): Promise<void> {
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
+    if (this.session !== session) return;
+    const { rows } = await session.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+      [this.config.presenceLockClass, this.config.replicaId],
+    );
+    if (rows[0].locked || this.session !== session) return;
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = null;
+      this.holdPresence(session).catch((error: Error) => this.logger.warn(`presence lock: ${error.message}`));
+    }, PRESENCE_RETRY_MS);
   }
 
   private retry(): void {

@@ -8,6 +8,8 @@ import { Replica, startReplica } from '../../test/replicas';
 import { createTestDatabase, TestDatabase } from '../../test/test-database';
 import { verifyDelivery } from '../executor/signature';
 import { DbClock } from './db-clock';
+import { ExecutionsRepository } from './executions.repository';
+import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 import { SchedulerService } from './scheduler.service';
 import {
   executionsOf,
@@ -422,6 +424,99 @@ describe('scheduler on one replica', () => {
       expect(row.error).toMatch(/AT_MOST_ONCE/);
       await sleep(600);
       expect(callsTo('/lost-amo')).toHaveLength(0);
+    });
+  });
+
+  describe('a lost replica (heartbeat stale, presence lock free): its work is taken back before its leases expire', () => {
+    const config = () => replica.app.get<SchedulerConfig>(SCHEDULER_CONFIG);
+    const reap = () => replica.app.get(ExecutionsRepository).reapLostWork(config());
+    const statusOf = async (executionId: string) =>
+      (await db.query<{ status: string }>('SELECT status FROM executions WHERE id = $1', [executionId])).rows[0].status;
+
+    async function heldBy(
+      replicaId: string,
+      heartbeatAgoMs: number,
+      executionType: 'AT_LEAST_ONCE' | 'AT_MOST_ONCE',
+      path: string,
+      dueInMs = 0,
+    ) {
+      await db.query(
+        `INSERT INTO scheduler_replicas (replica_id, hostname, pid, started_at, heartbeat_at, is_leader, dispatching)
+         SELECT $1, 'elsewhere', 1, beat, beat, false, true
+         FROM (SELECT clock_timestamp() - $2::int * interval '1 millisecond' AS beat) b
+         ON CONFLICT (replica_id) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at`,
+        [replicaId, heartbeatAgoMs],
+      );
+      const [jobId] = await insertJobs(db, [
+        { ownerId, schedule: everySecond, target: http(path), status: 'paused', executionType },
+      ]);
+      // As the fire transaction leaves a call held for its instant: running, lease from the instant on.
+      const { rows } = await db.query<{ id: string; scheduled_for: Date }>(
+        `INSERT INTO executions (job_id, scheduled_for, status, available_at, started_at, lease_expires_at, replica_id)
+         SELECT $1, due, 'running', due, due, due + interval '5 minutes', $2
+         FROM (SELECT date_trunc('milliseconds', clock_timestamp() + $3::int * interval '1 millisecond') AS due) d
+         RETURNING id, scheduled_for`,
+        [jobId, replicaId, dueInMs],
+      );
+      return { jobId, executionId: rows[0].id, scheduledFor: rows[0].scheduled_for };
+    }
+
+    afterAll(() => db.query(`DELETE FROM scheduler_replicas WHERE hostname = 'elsewhere'`));
+
+    it("holds this replica's own presence lock on its LISTEN session", async () => {
+      const { rows } = await db.query<{ holder: string }>(
+        `SELECT a.application_name AS holder FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.classid::int8 = $1
+           AND l.objid::int8 = (hashtext('solo')::int8 & 4294967295)`,
+        [config().presenceLockClass],
+      );
+      expect(rows).toEqual([{ holder: 'zer08-listen:solo' }]);
+    });
+
+    it('AT_LEAST_ONCE: queued again at once and run, not before its instant', async () => {
+      const { jobId, executionId, scheduledFor } = await heldBy(
+        'vanished-alo',
+        3_000,
+        'AT_LEAST_ONCE',
+        '/vanished-alo',
+        1_500,
+      );
+      const [row] = await finished(jobId, 1);
+      expect(row).toMatchObject({ id: executionId, status: 'succeeded', replica_id: 'solo' });
+      const calls = callsTo('/vanished-alo');
+      expect(calls.map((call) => call.headers['x-zer08-execution-id'])).toEqual([executionId]);
+      expect(calls[0].receivedAt).toBeGreaterThanOrEqual(scheduledFor.getTime());
+    });
+
+    it('AT_MOST_ONCE: abandoned at once and never called', async () => {
+      const { jobId, executionId } = await heldBy('vanished-amo', 3_000, 'AT_MOST_ONCE', '/vanished-amo');
+      const [row] = await finished(jobId, 1);
+      expect(row).toMatchObject({ id: executionId, status: 'abandoned' });
+      expect(row.error).toMatch(/replica vanished-amo was lost .*AT_MOST_ONCE never re-runs/);
+      await sleep(600);
+      expect(callsTo('/vanished-amo')).toHaveLength(0);
+    });
+
+    it('is not lost while its presence lock is held (its heartbeats stalled) or its heartbeat is fresh (its session dropped)', async () => {
+      const frozen = await heldBy('frozen', 3_000, 'AT_LEAST_ONCE', '/frozen', 60_000);
+      const reconnecting = await heldBy('reconnecting', 0, 'AT_LEAST_ONCE', '/reconnecting', 60_000);
+      const presence = new Client({ connectionString: database.url });
+      await presence.connect();
+      try {
+        await presence.query('SELECT pg_advisory_lock($1, hashtext($2))', [config().presenceLockClass, 'frozen']);
+        await reap();
+        expect(await statusOf(frozen.executionId)).toBe('running');
+        expect(await statusOf(reconnecting.executionId)).toBe('running');
+      } finally {
+        await presence.end();
+      }
+      // The lock's session ended: now it is lost, and its call waits for its instant as `pending`.
+      await waitFor(async () => ((await statusOf(frozen.executionId)) === 'pending' ? true : null), 5_000);
+      await pause(frozen.jobId);
+      await pause(reconnecting.jobId);
+      await db.query(`DELETE FROM executions WHERE id = ANY($1::uuid[])`, [
+        [frozen.executionId, reconnecting.executionId],
+      ]);
     });
   });
 

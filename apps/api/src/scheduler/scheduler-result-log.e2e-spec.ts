@@ -4,6 +4,7 @@ import { accessTokenFor } from '../../test/test-app';
 import { Replica } from '../../test/replicas';
 import { ExecutionsRepository, FinishedExecution, RESULT_FOLD_BATCH } from './executions.repository';
 import { FiringRepository } from './firing.repository';
+import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 import { ClaimedExecution } from './scheduler.types';
 import { ExecutionRow, executionsOf, insertJobs, ReplicaBed, startReplicaBed } from './scheduler.test-fixtures';
 
@@ -105,7 +106,10 @@ describe('scheduler: the result log', () => {
     expect(job.body).toMatchObject({ callCount: 0, lastStatus: null });
 
     // Its lease has expired, but the call finished: the reaper neither re-queues nor abandons it.
-    expect(await executions.reapExpiredLeases()).toEqual({ abandoned: 0, requeued: 0 });
+    expect(await executions.reapLostWork(replica.app.get<SchedulerConfig>(SCHEDULER_CONFIG))).toEqual({
+      abandoned: 0,
+      requeued: 0,
+    });
     // concurrency=forbid: a finished call does not keep the job busy.
     expect(await replica.app.get(FiringRepository).busyJobs(db, [jobId])).toEqual(new Set());
     // Too late to cancel: 409 with the logged status.

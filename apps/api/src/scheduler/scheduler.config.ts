@@ -14,6 +14,16 @@ export interface SchedulerConfig {
   shutdownGraceMs: number;
   /** Key of the session advisory lock whose holder is the leader. */
   leaderLockKey: number;
+  /**
+   * First key of each replica's presence lock, `(presenceLockClass, hashtext(replica_id))`,
+   * held by its LISTEN session for as long as it may make calls.
+   */
+  presenceLockClass: number;
+  /**
+   * A replica whose heartbeat is older than this and whose presence lock is free is lost: the
+   * leader's reaper takes back the executions it held without waiting for their leases.
+   */
+  replicaLostAfterMs: number;
   /** The firing loop never sleeps longer than this, so a missed NOTIFY costs at most this much. */
   maxSleepMs: number;
   /**
@@ -47,8 +57,10 @@ export interface SchedulerConfig {
 
 export const SCHEDULER_CONFIG = Symbol('SCHEDULER_CONFIG');
 
-/** hashtext('zer08:leader'); any constant shared by every replica works. */
+/** Any constant shared by every replica works. */
 const LEADER_LOCK_KEY = 7_208_130_002;
+/** hashtext('zer08:presence'); a two-key lock, so it can never meet the one-key leader lock. */
+const PRESENCE_LOCK_CLASS = 95_820_200;
 
 export function defaultReplicaId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -64,6 +76,8 @@ export function schedulerConfigFrom(config: ConfigService<Environment, true>): S
     historyRetentionDays: config.get('HISTORY_RETENTION_DAYS', { infer: true }) ?? 30,
     shutdownGraceMs: config.get('SCHEDULER_SHUTDOWN_GRACE_MS', { infer: true }) ?? 10_000,
     leaderLockKey: LEADER_LOCK_KEY,
+    presenceLockClass: PRESENCE_LOCK_CLASS,
+    replicaLostAfterMs: 2_000,
     maxSleepMs: 1_000,
     fireAheadMs: 250,
     burstFireAheadMaxMs: 5_000,

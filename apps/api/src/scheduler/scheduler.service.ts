@@ -231,9 +231,9 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     await this.executions
       .foldAllResults(LEFT_BEHIND_RESULT_MS)
       .catch((error: Error) => this.logger.warn(`folding left-behind results failed: ${error.message}`));
-    const { abandoned, requeued } = await this.executions.reapExpiredLeases();
+    const { abandoned, requeued } = await this.executions.reapLostWork(this.config);
     if (abandoned + requeued > 0)
-      this.logger.warn(`expired leases: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);
+      this.logger.warn(`lost work: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);
     if (!this.retentionRunning && Date.now() - this.lastRetentionAt >= this.config.retentionEveryMs) {
       this.retentionRunning = true;
       this.lastRetentionAt = Date.now();
