@@ -228,19 +228,24 @@ export class ExecutionsRepository {
 
   /**
    * Running executions whose worker is lost: their lease expired, or their replica is lost
-   * (heartbeat older than `replicaLostAfterMs` and presence lock free: docs/scheduler.md, "A
-   * lost replica"), so nobody waits for their leases. AT_MOST_ONCE ones may have been
+   * (docs/scheduler.md, "A lost replica": its heartbeat stopped, at or after `beatingSince`,
+   * more than `replicaLostAfterMs` ago, and its presence lock is free), so nobody waits for
+   * their leases. `beatingSince`: since when the caller's own heartbeats have landed without
+   * a break; null (they have not) judges no replica lost. AT_MOST_ONCE ones may have been
    * delivered, so they end `abandoned`; AT_LEAST_ONCE ones go back to `pending` (same
    * attempt, same idempotency key, claimable from the same instant) and run again.
    */
   async reapLostWork(
     { presenceLockClass, replicaLostAfterMs }: Pick<SchedulerConfig, 'presenceLockClass' | 'replicaLostAfterMs'>,
+    beatingSince: Date | null,
     limit = 1_000,
   ): Promise<{ abandoned: number; requeued: number }> {
     const rows: Array<{ status: string; count: string }> = await this.dataSource.query(
       `WITH lost_replicas AS (
          SELECT r.replica_id FROM scheduler_replicas r
          WHERE r.heartbeat_at < clock_timestamp() - $2::int * interval '1 millisecond'
+           -- It fell silent while the caller was talking to the database: not a database outage.
+           AND r.heartbeat_at >= $5::timestamptz
            -- Silent longer than the longest lease: whatever it held has expired anyway.
            AND r.heartbeat_at > clock_timestamp() - $3::int * interval '1 millisecond'
            AND NOT EXISTS (
@@ -279,7 +284,7 @@ export class ExecutionsRepository {
          SELECT pg_notify('zer08_executions_ready', '') FROM (SELECT 1 FROM reaped WHERE status = 'pending' LIMIT 1) s
        )
        SELECT status, count(*)::text AS count FROM reaped, (SELECT count(*) FROM notified) n GROUP BY status`,
-      [limit, replicaLostAfterMs, LONGEST_LEASE_MS, presenceLockClass],
+      [limit, replicaLostAfterMs, LONGEST_LEASE_MS, presenceLockClass, beatingSince?.toISOString() ?? null],
     );
     const count = (status: string) => Number(rows.find((row) => row.status === status)?.count ?? 0);
     return { abandoned: count('abandoned'), requeued: count('pending') };

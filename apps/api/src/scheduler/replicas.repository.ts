@@ -30,20 +30,28 @@ export interface ClusterSnapshot {
 export class ReplicasRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Records this replica's heartbeat; returns how many other replicas are alive and dispatching. */
-  async heartbeat(replicaId: string, isLeader: boolean, dispatching: boolean, aliveWithinMs = 3_000): Promise<number> {
-    const rows: Array<{ peers: string }> = await this.dataSource.query(
+  /**
+   * Records this replica's heartbeat; returns when it landed (database time) and how many
+   * other replicas are alive and dispatching.
+   */
+  async heartbeat(
+    replicaId: string,
+    isLeader: boolean,
+    dispatching: boolean,
+    aliveWithinMs = 3_000,
+  ): Promise<{ beatAt: Date; peers: number }> {
+    const rows: Array<{ beat_at: Date; peers: string }> = await this.dataSource.query(
       `WITH beat AS (
          INSERT INTO scheduler_replicas (replica_id, hostname, pid, started_at, heartbeat_at, is_leader, dispatching)
          VALUES ($1, $2, $3, now(), now(), $4, $5)
          ON CONFLICT (replica_id) DO UPDATE SET heartbeat_at = now(), is_leader = $4, dispatching = $5
-         RETURNING 1
+         RETURNING heartbeat_at
        )
-       SELECT count(*)::text AS peers FROM scheduler_replicas
+       SELECT (SELECT heartbeat_at FROM beat) AS beat_at, count(*)::text AS peers FROM scheduler_replicas
        WHERE replica_id <> $1 AND dispatching AND heartbeat_at > clock_timestamp() - $6::int * interval '1 millisecond'`,
       [replicaId, hostname(), process.pid, isLeader, dispatching, aliveWithinMs],
     );
-    return Number(rows[0]?.peers ?? 0);
+    return { beatAt: new Date(rows[0].beat_at), peers: Number(rows[0].peers) };
   }
 
   async remove(replicaId: string): Promise<void> {

@@ -429,7 +429,7 @@ describe('scheduler on one replica', () => {
 
   describe('a lost replica (heartbeat stale, presence lock free): its work is taken back before its leases expire', () => {
     const config = () => replica.app.get<SchedulerConfig>(SCHEDULER_CONFIG);
-    const reap = () => replica.app.get(ExecutionsRepository).reapLostWork(config());
+    const reap = (beatingSince: Date) => replica.app.get(ExecutionsRepository).reapLostWork(config(), beatingSince);
     const statusOf = async (executionId: string) =>
       (await db.query<{ status: string }>('SELECT status FROM executions WHERE id = $1', [executionId])).rows[0].status;
 
@@ -460,6 +460,17 @@ describe('scheduler on one replica', () => {
       );
       return { jobId, executionId: rows[0].id, scheduledFor: rows[0].scheduled_for };
     }
+
+    beforeAll(async () => {
+      // The replicas below fell silent up to 3 s ago: after this one's heartbeats began, as in a real loss.
+      const beatingForMs = await waitFor(async () => {
+        const { rows } = await db.query<{ ms: number }>(
+          `SELECT (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int AS ms FROM scheduler_replicas WHERE replica_id = 'solo'`,
+        );
+        return rows[0]?.ms ?? null;
+      }, 5_000);
+      await sleep(Math.max(0, 4_000 - beatingForMs));
+    });
 
     afterAll(() => db.query(`DELETE FROM scheduler_replicas WHERE hostname = 'elsewhere'`));
 
@@ -498,25 +509,36 @@ describe('scheduler on one replica', () => {
     });
 
     it('is not lost while its presence lock is held (its heartbeats stalled) or its heartbeat is fresh (its session dropped)', async () => {
-      const frozen = await heldBy('frozen', 3_000, 'AT_LEAST_ONCE', '/frozen', 60_000);
-      const reconnecting = await heldBy('reconnecting', 0, 'AT_LEAST_ONCE', '/reconnecting', 60_000);
       const presence = new Client({ connectionString: database.url });
       await presence.connect();
       try {
         await presence.query('SELECT pg_advisory_lock($1, hashtext($2))', [config().presenceLockClass, 'frozen']);
-        await reap();
+        const frozen = await heldBy('frozen', 3_000, 'AT_LEAST_ONCE', '/frozen', 60_000);
+        const reconnecting = await heldBy('reconnecting', 0, 'AT_LEAST_ONCE', '/reconnecting', 60_000);
+        await reap(new Date(0));
         expect(await statusOf(frozen.executionId)).toBe('running');
         expect(await statusOf(reconnecting.executionId)).toBe('running');
-      } finally {
         await presence.end();
+        // The lock's session ended: now it is lost, and its call waits for its instant as `pending`.
+        await waitFor(async () => ((await statusOf(frozen.executionId)) === 'pending' ? true : null), 5_000);
+        await Promise.all([pause(frozen.jobId), pause(reconnecting.jobId)]);
+      } finally {
+        await presence.end().catch(() => undefined);
       }
-      // The lock's session ended: now it is lost, and its call waits for its instant as `pending`.
-      await waitFor(async () => ((await statusOf(frozen.executionId)) === 'pending' ? true : null), 5_000);
-      await pause(frozen.jobId);
-      await pause(reconnecting.jobId);
-      await db.query(`DELETE FROM executions WHERE id = ANY($1::uuid[])`, [
-        [frozen.executionId, reconnecting.executionId],
-      ]);
+    });
+
+    it("is not lost when it fell silent before the reaper's own heartbeats resumed (a database outage silences everyone)", async () => {
+      const { rows } = await db.query<{ since: Date; ago: number }>(
+        `SELECT started_at AS since, (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int + 1000 AS ago
+         FROM scheduler_replicas WHERE replica_id = 'solo'`,
+      );
+      // Silent since before this replica's first heartbeat, so its own reaper leaves it to its lease too.
+      const silent = await heldBy('silent-since-outage', rows[0].ago, 'AT_LEAST_ONCE', '/silent', 60_000);
+      await reap(rows[0].since);
+      expect(await statusOf(silent.executionId)).toBe('running');
+      await reap(new Date(0));
+      expect(await statusOf(silent.executionId)).toBe('pending');
+      await pause(silent.jobId);
     });
   });
 

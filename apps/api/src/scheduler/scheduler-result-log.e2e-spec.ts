@@ -106,7 +106,7 @@ describe('scheduler: the result log', () => {
     expect(job.body).toMatchObject({ callCount: 0, lastStatus: null });
 
     // Its lease has expired, but the call finished: the reaper neither re-queues nor abandons it.
-    expect(await executions.reapLostWork(replica.app.get<SchedulerConfig>(SCHEDULER_CONFIG))).toEqual({
+    expect(await executions.reapLostWork(replica.app.get<SchedulerConfig>(SCHEDULER_CONFIG), null)).toEqual({
       abandoned: 0,
       requeued: 0,
     });

@@ -42,6 +42,13 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   private retentionRunning = false;
   private lastRetentionAt = 0;
   private shuttingDown = false;
+  /**
+   * Database time since which this replica's heartbeats have landed without a break (none
+   * failed, none more than replicaLostAfterMs apart): only a replica that fell silent within
+   * it can be judged lost (docs/scheduler.md, "A lost replica").
+   */
+  private beatingSince: Date | null = null;
+  private lastBeatAt: Date | null = null;
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
@@ -231,7 +238,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     await this.executions
       .foldAllResults(LEFT_BEHIND_RESULT_MS)
       .catch((error: Error) => this.logger.warn(`folding left-behind results failed: ${error.message}`));
-    const { abandoned, requeued } = await this.executions.reapLostWork(this.config);
+    const { abandoned, requeued } = await this.executions.reapLostWork(this.config, this.beatingSince);
     if (abandoned + requeued > 0)
       this.logger.warn(`lost work: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);
     if (!this.retentionRunning && Date.now() - this.lastRetentionAt >= this.config.retentionEveryMs) {
@@ -248,8 +255,17 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     if (this.shuttingDown) return;
     await this.replicas
       .heartbeat(this.config.replicaId, this.election.current !== null, this.dispatching)
-      .then((peers) => this.workers.setDispatchingPeers(peers))
-      .catch((error: Error) => this.logger.debug(`heartbeat failed: ${error.message}`));
+      .then(({ beatAt, peers }) => {
+        const unbroken =
+          this.lastBeatAt && beatAt.getTime() - this.lastBeatAt.getTime() <= this.config.replicaLostAfterMs;
+        if (!unbroken) this.beatingSince = beatAt;
+        this.lastBeatAt = beatAt;
+        this.workers.setDispatchingPeers(peers);
+      })
+      .catch((error: Error) => {
+        this.beatingSince = this.lastBeatAt = null;
+        this.logger.debug(`heartbeat failed: ${error.message}`);
+      });
   }
 
   private every(ms: number, task: () => Promise<void>): void {
