@@ -17,7 +17,7 @@ export interface NotificationHandlers {
   resynchronise(): void;
 }
 
-/** How often a session that found its presence lock taken tries it again (the holder is an older session of ours that the server has not dropped yet). */
+/** How often a session that could not take the presence lock tries again (the holder is an older session of ours the server has not dropped yet). */
 const PRESENCE_RETRY_MS = 1_000;
 
 /**
@@ -86,27 +86,33 @@ export class NotificationListener {
       }
       this.session = session;
       this.handlers?.resynchronise();
-      await this.holdPresence(session);
+      this.holdPresence(session);
     } catch (error) {
       this.logger.warn(`LISTEN session failed: ${(error as Error).message}`);
       this.retry();
     }
   }
 
-  /** Takes the presence lock on `session`; while another session holds it, tries again every PRESENCE_RETRY_MS. */
-  private async holdPresence(session: Client): Promise<void> {
-    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+  /** Takes the presence lock on `session`; while it cannot (another session holds it, or the query failed), tries again every PRESENCE_RETRY_MS. */
+  private holdPresence(session: Client): void {
     this.presenceTimer = null;
     if (this.session !== session) return;
-    const { rows } = await session.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
-      [this.config.presenceLockClass, this.config.replicaId],
-    );
-    if (rows[0].locked || this.session !== session) return;
-    this.presenceTimer = setTimeout(() => {
-      this.presenceTimer = null;
-      this.holdPresence(session).catch((error: Error) => this.logger.warn(`presence lock: ${error.message}`));
-    }, PRESENCE_RETRY_MS);
+    session
+      .query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
+        this.config.presenceLockClass,
+        this.config.replicaId,
+      ])
+      .then(
+        ({ rows }) => rows[0].locked,
+        (error: Error) => {
+          this.logger.warn(`presence lock: ${error.message}`);
+          return false;
+        },
+      )
+      .then((locked) => {
+        if (locked || this.session !== session || !this.running) return;
+        this.presenceTimer = setTimeout(() => this.holdPresence(session), PRESENCE_RETRY_MS);
+      });
   }
 
   private retry(): void {

@@ -98,6 +98,9 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     this.every(this.config.heartbeatMs, () => this.heartbeat());
     this.every(this.config.reaperMs, () => this.leaderUpkeep());
     this.every(this.config.clockSyncMs, () => this.clock.sync());
+    // A fresh heartbeat before the first claim: a replica restarted under the same REPLICA_ID
+    // must not look lost (an old heartbeat, its presence lock not yet taken) with work in hand.
+    await this.heartbeat();
     this.startDispatching();
   }
 
@@ -259,7 +262,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
         const unbroken =
           this.lastBeatAt && beatAt.getTime() - this.lastBeatAt.getTime() <= this.config.replicaLostAfterMs;
         if (!unbroken) this.beatingSince = beatAt;
-        this.lastBeatAt = beatAt;
+        if (!this.lastBeatAt || beatAt > this.lastBeatAt) this.lastBeatAt = beatAt;
         this.workers.setDispatchingPeers(peers);
       })
       .catch((error: Error) => {
