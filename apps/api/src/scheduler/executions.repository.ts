@@ -254,14 +254,22 @@ export class ExecutionsRepository {
                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                AND l.classid::int8 = $4 AND l.objid::int8 = (hashtext(r.replica_id)::int8 & 4294967295))
        ),
-       lost AS (
-         SELECT e.id, j.execution_type, e.replica_id, e.lease_expires_at >= (SELECT clock_timestamp()) AS replica_lost
+       expired AS (
+         SELECT e.id, j.execution_type, e.replica_id, false AS replica_lost
          FROM executions e JOIN jobs j ON j.id = e.job_id
-         WHERE e.id IN (SELECT id FROM executions WHERE status = 'running' AND lease_expires_at < (SELECT clock_timestamp())
-                        UNION ALL
-                        SELECT id FROM executions WHERE status = 'running' AND replica_id IN (SELECT replica_id FROM lost_replicas))
-           AND e.status = 'running' AND NOT ${hasLoggedResult('e')}
+         WHERE e.status = 'running' AND e.lease_expires_at < (SELECT clock_timestamp())
+           AND NOT ${hasLoggedResult('e')}
          ORDER BY e.lease_expires_at
+         LIMIT $1
+         FOR UPDATE OF e SKIP LOCKED
+       ),
+       held_by_lost AS (
+         SELECT e.id, j.execution_type, e.replica_id, true AS replica_lost
+         FROM lost_replicas r
+         JOIN executions e ON e.replica_id = r.replica_id
+         JOIN jobs j ON j.id = e.job_id
+         WHERE e.status = 'running' AND e.lease_expires_at >= (SELECT clock_timestamp())
+           AND NOT ${hasLoggedResult('e')}
          LIMIT $1
          FOR UPDATE OF e SKIP LOCKED
        ),
@@ -277,7 +285,7 @@ export class ExecutionsRepository {
                           ELSE 'lease expired on ' || COALESCE(x.replica_id, '?') END
                      || CASE WHEN x.execution_type = 'AT_MOST_ONCE' THEN ' while it held the call; AT_MOST_ONCE never re-runs'
                              ELSE '; queued to run again' END
-         FROM lost x WHERE e.id = x.id
+         FROM (SELECT * FROM expired UNION ALL SELECT * FROM held_by_lost) x WHERE e.id = x.id
          RETURNING e.status, e.job_id
        ),
        notified AS (
