@@ -29,6 +29,13 @@ export const RESULT_FOLD_BATCH = 5_000;
 /** Longer than any lease can outlive its replica's last heartbeat: the longest call timeout (5 min), fire-ahead and margins. */
 const LONGEST_LEASE_MS = 10 * 60_000;
 
+/** A replica's heartbeats that landed without a break: from `since` to `last` (database time). */
+export interface HeartbeatRun {
+  replicaId: string;
+  since: Date;
+  last: Date;
+}
+
 /** A finished call ready to be written, with the retry decision already taken. */
 export interface FinishedExecution {
   execution: ClaimedExecution;
@@ -228,29 +235,32 @@ export class ExecutionsRepository {
 
   /**
    * Running executions whose worker is lost: their lease expired, or their replica is lost
-   * (docs/scheduler.md, "A lost replica": its heartbeat stopped, at or after `beatingSince`,
-   * more than `replicaLostAfterMs` ago, and its presence lock is free), so nobody waits for
-   * their leases. `beatingSince`: since when the caller's own heartbeats have landed without
-   * a break; null (they have not) judges no replica lost. AT_MOST_ONCE ones may have been
-   * delivered, so they end `abandoned`; AT_LEAST_ONCE ones go back to `pending` (same
-   * attempt, same idempotency key, claimable from the same instant) and run again.
+   * (docs/scheduler.md, "A lost replica"). A replica is lost when its presence lock is free
+   * and it fell silent while the caller was beating: its last heartbeat is at or after
+   * `beats.since` and more than `replicaLostAfterMs` before `beats.last`, which is itself
+   * fresh. With `beats` null (the caller's last heartbeat failed) no replica is judged lost.
+   * AT_MOST_ONCE executions may have been delivered, so they end `abandoned`; AT_LEAST_ONCE
+   * ones go back to `pending` (same attempt, same idempotency key, claimable from the same
+   * instant) and run again.
    */
   async reapLostWork(
     { presenceLockClass, replicaLostAfterMs }: Pick<SchedulerConfig, 'presenceLockClass' | 'replicaLostAfterMs'>,
-    beatingSince: Date | null,
+    beats: HeartbeatRun | null,
     limit = 1_000,
   ): Promise<{ abandoned: number; requeued: number }> {
     const rows: Array<{ status: string; count: string }> = await this.dataSource.query(
       `WITH lost_replicas AS (
          SELECT r.replica_id FROM scheduler_replicas r
-         WHERE r.heartbeat_at < clock_timestamp() - $2::int * interval '1 millisecond'
-           -- It fell silent while the caller was talking to the database: not a database outage.
-           AND r.heartbeat_at >= $5::timestamptz
+         WHERE r.replica_id <> $5
+           -- The caller is talking to the database now: a silence it shared (an outage) is no loss.
+           AND $7::timestamptz > clock_timestamp() - $2::int * interval '1 millisecond'
+           AND r.heartbeat_at >= $6::timestamptz
+           AND r.heartbeat_at < $7::timestamptz - $2::int * interval '1 millisecond'
            -- Silent longer than the longest lease: whatever it held has expired anyway.
            AND r.heartbeat_at > clock_timestamp() - $3::int * interval '1 millisecond'
            AND NOT EXISTS (
              SELECT 1 FROM pg_locks l
-             WHERE l.locktype = 'advisory' AND l.objsubid = 2
+             WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                AND l.classid::int8 = $4 AND l.objid::int8 = (hashtext(r.replica_id)::int8 & 4294967295))
        ),
@@ -292,7 +302,15 @@ export class ExecutionsRepository {
          SELECT pg_notify('zer08_executions_ready', '') FROM (SELECT 1 FROM reaped WHERE status = 'pending' LIMIT 1) s
        )
        SELECT status, count(*)::text AS count FROM reaped, (SELECT count(*) FROM notified) n GROUP BY status`,
-      [limit, replicaLostAfterMs, LONGEST_LEASE_MS, presenceLockClass, beatingSince?.toISOString() ?? null],
+      [
+        limit,
+        replicaLostAfterMs,
+        LONGEST_LEASE_MS,
+        presenceLockClass,
+        beats?.replicaId ?? null,
+        beats?.since.toISOString() ?? null,
+        beats?.last.toISOString() ?? null,
+      ],
     );
     const count = (status: string) => Number(rows.find((row) => row.status === status)?.count ?? 0);
     return { abandoned: count('abandoned'), requeued: count('pending') };

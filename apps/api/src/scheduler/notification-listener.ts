@@ -17,8 +17,13 @@ export interface NotificationHandlers {
   resynchronise(): void;
 }
 
-/** How often a session that could not take the presence lock tries again (the holder is an older session of ours the server has not dropped yet). */
-const PRESENCE_RETRY_MS = 1_000;
+/**
+ * How often the session checks that it holds the presence lock, taking it if not (at first,
+ * or while an older session of ours still held it). The query also finds a session the server
+ * ended while the network was down: an idle LISTEN session would otherwise learn it only
+ * from TCP keepalive probes, after a minute or more, and its replica would stay unmarked.
+ */
+const PRESENCE_CHECK_MS = 1_000;
 
 /**
  * One dedicated session per replica, reconnected by itself when it drops: it LISTENs, and it
@@ -47,7 +52,8 @@ export class NotificationListener {
   async stop(): Promise<void> {
     this.running = false;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    if (this.presenceTimer) clearInterval(this.presenceTimer);
+    this.presenceTimer = null;
     const session = this.session;
     this.session = null;
     await closeSession(session);
@@ -63,6 +69,8 @@ export class NotificationListener {
       const lost = () => {
         if (this.session !== session) return;
         this.session = null;
+        if (this.presenceTimer) clearInterval(this.presenceTimer);
+        this.presenceTimer = null;
         void closeSession(session);
         this.retry();
       };
@@ -86,32 +94,31 @@ export class NotificationListener {
       }
       this.session = session;
       this.handlers?.resynchronise();
-      this.holdPresence(session);
+      this.holdPresence(session, lost);
+      this.presenceTimer = setInterval(() => this.holdPresence(session, lost), PRESENCE_CHECK_MS);
     } catch (error) {
       this.logger.warn(`LISTEN session failed: ${(error as Error).message}`);
       this.retry();
     }
   }
 
-  /** Takes the presence lock on `session`; while it cannot (another session holds it, or the query failed), tries again every PRESENCE_RETRY_MS. */
-  private holdPresence(session: Client): void {
-    this.presenceTimer = null;
+  /**
+   * Takes the presence lock on `session` unless it holds it already (a session lock taken twice
+   * is held twice). A failed query means the session is gone: it is dropped and reconnected.
+   */
+  private holdPresence(session: Client, lost: () => void): void {
     if (this.session !== session) return;
     session
-      .query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
-        this.config.presenceLockClass,
-        this.config.replicaId,
-      ])
-      .then(
-        ({ rows }) => rows[0].locked,
-        (error: Error) => {
-          this.logger.warn(`presence lock: ${error.message}`);
-          return false;
-        },
+      .query(
+        `SELECT pg_try_advisory_lock($1, hashtext($2))
+         WHERE NOT EXISTS (SELECT 1 FROM pg_locks
+                           WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND objsubid = 2 AND granted
+                             AND classid::int8 = $1 AND objid::int8 = (hashtext($2)::int8 & 4294967295))`,
+        [this.config.presenceLockClass, this.config.replicaId],
       )
-      .then((locked) => {
-        if (locked || this.session !== session || !this.running) return;
-        this.presenceTimer = setTimeout(() => this.holdPresence(session), PRESENCE_RETRY_MS);
+      .catch((error: Error) => {
+        this.logger.warn(`presence check failed (${error.message}); reconnecting`);
+        lost();
       });
   }
 

@@ -77,7 +77,7 @@ export function schedulerConfigFrom(config: ConfigService<Environment, true>): S
     shutdownGraceMs: config.get('SCHEDULER_SHUTDOWN_GRACE_MS', { infer: true }) ?? 10_000,
     leaderLockKey: LEADER_LOCK_KEY,
     presenceLockClass: PRESENCE_LOCK_CLASS,
-    replicaLostAfterMs: 2_000,
+    replicaLostAfterMs: 3_000,
     maxSleepMs: 1_000,
     fireAheadMs: 250,
     burstFireAheadMaxMs: 5_000,

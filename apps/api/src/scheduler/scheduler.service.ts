@@ -5,7 +5,7 @@ import { waitAtMost } from '../common/wait-at-most';
 import { CallAborted } from '../executor/abort-reasons';
 import { HttpExecutor } from '../executor/http-executor';
 import { DbClock } from './db-clock';
-import { ExecutionsRepository } from './executions.repository';
+import { ExecutionsRepository, HeartbeatRun } from './executions.repository';
 import { FiringLoop } from './firing-loop';
 import { LeaderElection, Leadership } from './leader-election';
 import { NotificationListener } from './notification-listener';
@@ -42,13 +42,12 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   private retentionRunning = false;
   private lastRetentionAt = 0;
   private shuttingDown = false;
-  /**
-   * Database time since which this replica's heartbeats have landed without a break (none
-   * failed, none more than replicaLostAfterMs apart): only a replica that fell silent within
-   * it can be judged lost (docs/scheduler.md, "A lost replica").
-   */
-  private beatingSince: Date | null = null;
-  private lastBeatAt: Date | null = null;
+  /** This replica's heartbeats landed without a break (docs/scheduler.md, "A lost replica"); null after a failed one. */
+  private beats: HeartbeatRun | null = null;
+  /** Heartbeats go on while shutdown drains calls in flight; they stop just before the presence lock is given up. */
+  private heartbeatsStopped = false;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private readonly heartbeatsInFlight = new Set<Promise<void>>();
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
@@ -95,7 +94,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
         this.workers.wake();
       },
     });
-    this.every(this.config.heartbeatMs, () => this.heartbeat());
+    this.heartbeatTimer = this.every(this.config.heartbeatMs, () => this.heartbeat());
     this.every(this.config.reaperMs, () => this.leaderUpkeep());
     this.every(this.config.clockSyncMs, () => this.clock.sync());
     // A fresh heartbeat before the first claim: a replica restarted under the same REPLICA_ID
@@ -108,13 +107,18 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
-    for (const timer of this.timers) clearInterval(timer);
+    const heartbeats = this.heartbeatTimer;
+    for (const timer of this.timers) if (timer !== heartbeats) clearInterval(timer);
     this.timers = [];
     if (!this.config.enabled) return;
     this.dispatching = false;
     this.workers.stopClaiming();
     await this.resignLeadership();
     await this.workers.drain(this.config.shutdownGraceMs);
+    this.heartbeatsStopped = true;
+    if (heartbeats) clearInterval(heartbeats);
+    // One landing after the row is removed would bring it back, as a replica that looks lost.
+    await Promise.all(this.heartbeatsInFlight);
     await this.listener.stop();
     await this.replicas.remove(this.config.replicaId).catch(() => undefined);
   }
@@ -241,7 +245,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     await this.executions
       .foldAllResults(LEFT_BEHIND_RESULT_MS)
       .catch((error: Error) => this.logger.warn(`folding left-behind results failed: ${error.message}`));
-    const { abandoned, requeued } = await this.executions.reapLostWork(this.config, this.beatingSince);
+    const { abandoned, requeued } = await this.executions.reapLostWork(this.config, this.beats);
     if (abandoned + requeued > 0)
       this.logger.warn(`lost work: ${requeued} re-queued (AT_LEAST_ONCE), ${abandoned} abandoned (AT_MOST_ONCE)`);
     if (!this.retentionRunning && Date.now() - this.lastRetentionAt >= this.config.retentionEveryMs) {
@@ -254,24 +258,30 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  private async heartbeat(): Promise<void> {
-    if (this.shuttingDown) return;
+  private heartbeat(): Promise<void> {
+    if (this.heartbeatsStopped) return Promise.resolve();
+    const beat = this.beat();
+    this.heartbeatsInFlight.add(beat);
+    return beat.finally(() => this.heartbeatsInFlight.delete(beat));
+  }
+
+  private async beat(): Promise<void> {
     await this.replicas
       .heartbeat(this.config.replicaId, this.election.current !== null, this.dispatching)
       .then(({ beatAt, peers }) => {
-        const unbroken =
-          this.lastBeatAt && beatAt.getTime() - this.lastBeatAt.getTime() <= this.config.replicaLostAfterMs;
-        if (!unbroken) this.beatingSince = beatAt;
-        if (!this.lastBeatAt || beatAt > this.lastBeatAt) this.lastBeatAt = beatAt;
+        const run = this.beats;
+        if (!run || beatAt.getTime() - run.last.getTime() > this.config.replicaLostAfterMs)
+          this.beats = { replicaId: this.config.replicaId, since: beatAt, last: beatAt };
+        else if (beatAt > run.last) this.beats = { ...run, last: beatAt };
         this.workers.setDispatchingPeers(peers);
       })
       .catch((error: Error) => {
-        this.beatingSince = this.lastBeatAt = null;
+        this.beats = null;
         this.logger.debug(`heartbeat failed: ${error.message}`);
       });
   }
 
-  private every(ms: number, task: () => Promise<void>): void {
+  private every(ms: number, task: () => Promise<void>): NodeJS.Timeout {
     let running = false;
     const timer = setInterval(() => {
       if (running) return;
@@ -282,5 +292,6 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     }, ms);
     timer.unref();
     this.timers.push(timer);
+    return timer;
   }
 }
