@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hasLoggedResult } from '../database/result-log';
+import { isPresenceLock } from './presence-lock';
 import { leaseExpiresMs, RUNNABLE_JOB_COLUMNS, RunnableRow, toClaimedExecution } from './execution-rows';
 import { SchedulerConfig } from './scheduler.config';
 import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
@@ -258,11 +259,7 @@ export class ExecutionsRepository {
            AND r.heartbeat_at < $7::timestamptz - $2::int * interval '1 millisecond'
            -- Silent longer than the longest lease: whatever it held has expired anyway.
            AND r.heartbeat_at > clock_timestamp() - $3::int * interval '1 millisecond'
-           AND NOT EXISTS (
-             SELECT 1 FROM pg_locks l
-             WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
-               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-               AND l.classid::int8 = $4 AND l.objid::int8 = (hashtext(r.replica_id)::int8 & 4294967295))
+           AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE ${isPresenceLock('l', '$4', 'r.replica_id')})
        ),
        expired AS (
          SELECT e.id, j.execution_type, e.replica_id, false AS replica_lost

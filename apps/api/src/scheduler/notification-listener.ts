@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { closeSession, openSession } from './pg-session';
+import { isPresenceLock } from './presence-lock';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 
 export const JOBS_CHANGED_CHANNEL = 'zer08_jobs_changed';
@@ -111,9 +112,7 @@ export class NotificationListener {
     session
       .query(
         `SELECT pg_try_advisory_lock($1, hashtext($2))
-         WHERE NOT EXISTS (SELECT 1 FROM pg_locks
-                           WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND objsubid = 2 AND granted
-                             AND classid::int8 = $1 AND objid::int8 = (hashtext($2)::int8 & 4294967295))`,
+         WHERE NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = pg_backend_pid() AND ${isPresenceLock('l', '$1', '$2')})`,
         [this.config.presenceLockClass, this.config.replicaId],
       )
       .catch((error: Error) => {

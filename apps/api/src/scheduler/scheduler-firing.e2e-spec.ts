@@ -9,6 +9,7 @@ import { createTestDatabase, TestDatabase } from '../../test/test-database';
 import { verifyDelivery } from '../executor/signature';
 import { DbClock } from './db-clock';
 import { ExecutionsRepository } from './executions.repository';
+import { isPresenceLock } from './presence-lock';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 import { SchedulerService } from './scheduler.service';
 import {
@@ -484,8 +485,7 @@ describe('scheduler on one replica', () => {
     it("holds this replica's own presence lock on its LISTEN session", async () => {
       const { rows } = await db.query<{ holder: string }>(
         `SELECT a.application_name AS holder FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted AND l.classid::int8 = $1
-           AND l.objid::int8 = (hashtext('solo')::int8 & 4294967295)`,
+         WHERE ${isPresenceLock('l', '$1', "'solo'")}`,
         [config().presenceLockClass],
       );
       expect(rows).toEqual([{ holder: 'zer08-listen:solo' }]);
