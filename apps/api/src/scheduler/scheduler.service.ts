@@ -47,7 +47,8 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   /** Heartbeats go on while shutdown drains calls in flight; they stop just before the presence lock is given up. */
   private heartbeatsStopped = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
-  private readonly heartbeatsInFlight = new Set<Promise<void>>();
+  /** Heartbeats run one after another, so each lands after the one before it. */
+  private heartbeats: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
@@ -107,8 +108,8 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
-    const heartbeats = this.heartbeatTimer;
-    for (const timer of this.timers) if (timer !== heartbeats) clearInterval(timer);
+    const heartbeatTimer = this.heartbeatTimer;
+    for (const timer of this.timers) if (timer !== heartbeatTimer) clearInterval(timer);
     this.timers = [];
     if (!this.config.enabled) return;
     this.dispatching = false;
@@ -116,9 +117,9 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     await this.resignLeadership();
     await this.workers.drain(this.config.shutdownGraceMs);
     this.heartbeatsStopped = true;
-    if (heartbeats) clearInterval(heartbeats);
+    if (heartbeatTimer) clearInterval(heartbeatTimer);
     // One landing after the row is removed would bring it back, as a replica that looks lost.
-    await Promise.all(this.heartbeatsInFlight);
+    await this.heartbeats;
     await this.listener.stop();
     await this.replicas.remove(this.config.replicaId).catch(() => undefined);
   }
@@ -259,10 +260,8 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private heartbeat(): Promise<void> {
-    if (this.heartbeatsStopped) return Promise.resolve();
-    const beat = this.beat();
-    this.heartbeatsInFlight.add(beat);
-    return beat.finally(() => this.heartbeatsInFlight.delete(beat));
+    this.heartbeats = this.heartbeats.then(() => (this.heartbeatsStopped ? undefined : this.beat()));
+    return this.heartbeats;
   }
 
   private async beat(): Promise<void> {
@@ -270,9 +269,8 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
       .heartbeat(this.config.replicaId, this.election.current !== null, this.dispatching)
       .then(({ beatAt, peers }) => {
         const run = this.beats;
-        if (!run || beatAt.getTime() - run.last.getTime() > this.config.replicaLostAfterMs)
-          this.beats = { replicaId: this.config.replicaId, since: beatAt, last: beatAt };
-        else if (beatAt > run.last) this.beats = { ...run, last: beatAt };
+        const unbroken = run && beatAt.getTime() - run.last.getTime() <= this.config.replicaLostAfterMs;
+        this.beats = { replicaId: this.config.replicaId, since: unbroken ? run.since : beatAt, last: beatAt };
         this.workers.setDispatchingPeers(peers);
       })
       .catch((error: Error) => {
