@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { hasLoggedResult } from '../database/result-log';
 import { isPresenceLock } from './presence-lock';
 import { leaseExpiresMs, RUNNABLE_JOB_COLUMNS, RunnableRow, toClaimedExecution } from './execution-rows';
+import { HeartbeatRun } from './replicas.repository';
 import { SchedulerConfig } from './scheduler.config';
 import { ClaimedExecution, ExecutionOutcome } from './scheduler.types';
 
@@ -29,13 +30,6 @@ function plainArrayLiteral<T>(items: T[], pick: (item: T) => PlainArrayElement):
 export const RESULT_FOLD_BATCH = 5_000;
 /** Longer than any lease can outlive its replica's last heartbeat: the longest call timeout (5 min), fire-ahead and margins. */
 const LONGEST_LEASE_MS = 10 * 60_000;
-
-/** A replica's heartbeats that landed without a break: from `since` to `last` (database time). */
-export interface HeartbeatRun {
-  replicaId: string;
-  since: Date;
-  last: Date;
-}
 
 /** A finished call ready to be written, with the retry decision already taken. */
 export interface FinishedExecution {

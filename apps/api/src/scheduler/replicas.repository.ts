@@ -14,6 +14,13 @@ export interface ReplicaRow {
   alive: boolean;
 }
 
+/** A replica's heartbeats that landed without a break: from `since` to `last` (database time). */
+export interface HeartbeatRun {
+  replicaId: string;
+  since: Date;
+  last: Date;
+}
+
 export interface ClusterSnapshot {
   leaderEpoch: number;
   leaderReplica: string | null;

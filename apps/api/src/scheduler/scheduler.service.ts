@@ -5,11 +5,11 @@ import { waitAtMost } from '../common/wait-at-most';
 import { CallAborted } from '../executor/abort-reasons';
 import { HttpExecutor } from '../executor/http-executor';
 import { DbClock } from './db-clock';
-import { ExecutionsRepository, HeartbeatRun } from './executions.repository';
+import { ExecutionsRepository } from './executions.repository';
 import { FiringLoop } from './firing-loop';
 import { LeaderElection, Leadership } from './leader-election';
 import { NotificationListener } from './notification-listener';
-import { ReplicasRepository } from './replicas.repository';
+import { HeartbeatRun, ReplicasRepository } from './replicas.repository';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 import { SchedulerMetrics } from './scheduler-metrics';
 import {
