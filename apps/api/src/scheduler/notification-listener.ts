@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { closeSession, openSession } from './pg-session';
-import { isPresenceLock } from './presence-lock';
 import { SCHEDULER_CONFIG, SchedulerConfig } from './scheduler.config';
 
 export const JOBS_CHANGED_CHANNEL = 'zer08_jobs_changed';
@@ -19,8 +18,8 @@ export interface NotificationHandlers {
 }
 
 /**
- * How often the session checks that it holds the presence lock, taking it if not (at first,
- * or while an older session of ours still held it). The query also finds a session the server
+ * How often the session is checked: it takes the presence lock (at first, or once an older
+ * session of ours has let it go), then answers a query. The query also finds a session the server
  * ended while the network was down: an idle LISTEN session would otherwise learn it only
  * from TCP keepalive probes, after a minute or more, and its replica would stay unmarked.
  */
@@ -95,8 +94,9 @@ export class NotificationListener {
       }
       this.session = session;
       this.handlers?.resynchronise();
-      this.holdPresence(session, lost);
-      this.presenceTimer = setInterval(() => this.holdPresence(session, lost), PRESENCE_CHECK_MS);
+      const checkPresence = this.presenceCheck(session, lost);
+      checkPresence();
+      this.presenceTimer = setInterval(checkPresence, PRESENCE_CHECK_MS);
     } catch (error) {
       this.logger.warn(`LISTEN session failed: ${(error as Error).message}`);
       this.retry();
@@ -104,21 +104,31 @@ export class NotificationListener {
   }
 
   /**
-   * Takes the presence lock on `session` unless it holds it already (a session lock taken twice
-   * is held twice). A failed query means the session is gone: it is dropped and reconnected.
+   * The once-a-second check of `session`: it tries the presence lock until the session holds
+   * it (an older session of ours may still hold it), then only asks the session to answer. One
+   * check at a time, so the lock is never taken twice. A failed query means the session is
+   * gone: it is dropped and reconnected.
    */
-  private holdPresence(session: Client, lost: () => void): void {
-    if (this.session !== session) return;
-    session
-      .query(
-        `SELECT pg_try_advisory_lock($1, hashtext($2))
-         WHERE NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = pg_backend_pid() AND ${isPresenceLock('l', '$1', '$2')})`,
-        [this.config.presenceLockClass, this.config.replicaId],
-      )
-      .catch((error: Error) => {
-        this.logger.warn(`presence check failed (${error.message}); reconnecting`);
-        lost();
-      });
+  private presenceCheck(session: Client, lost: () => void): () => void {
+    let held = false;
+    let checking = false;
+    return () => {
+      if (this.session !== session || checking) return;
+      checking = true;
+      const check = held
+        ? session.query<{ held: boolean }>('SELECT true AS held')
+        : session.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS held', [
+            this.config.presenceLockClass,
+            this.config.replicaId,
+          ]);
+      check
+        .then(({ rows }) => (held = rows[0].held))
+        .catch((error: Error) => {
+          this.logger.warn(`presence check failed (${error.message}); reconnecting`);
+          lost();
+        })
+        .finally(() => (checking = false));
+    };
   }
 
   private retry(): void {
